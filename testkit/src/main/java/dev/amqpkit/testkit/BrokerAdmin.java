@@ -37,14 +37,7 @@ public final class BrokerAdmin implements AutoCloseable {
   public static BrokerAdmin open(BrokerEndpoint endpoint, Duration timeout) {
     Objects.requireNonNull(endpoint, "endpoint == null");
     try {
-      WireConnection connection =
-          WireConnection.open(
-              endpoint.host(),
-              endpoint.port(),
-              endpoint.username(),
-              endpoint.password(),
-              endpoint.virtualHost(),
-              timeout);
+      WireConnection connection = WireConnection.open(endpoint, timeout);
       try {
         return new BrokerAdmin(connection);
       } catch (IOException | RuntimeException e) {

@@ -28,14 +28,7 @@ public final class BrokerProbe {
       System.exit(2);
       return;
     }
-    try (WireConnection connection =
-        WireConnection.open(
-            endpoint.host(),
-            endpoint.port(),
-            endpoint.username(),
-            endpoint.password(),
-            endpoint.virtualHost(),
-            Duration.ofSeconds(5))) {
+    try (WireConnection connection = WireConnection.open(endpoint, Duration.ofSeconds(5))) {
       ConnectionStart start = connection.start();
       System.out.printf(
           "%s %s answers at %s: AMQP %d-%d, logged in to virtual host %s%n",

@@ -1,5 +1,6 @@
 package dev.amqpkit.testkit.amqp091;
 
+import dev.amqpkit.testkit.BrokerEndpoint;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -79,6 +80,17 @@ public final class WireConnection implements Closeable {
       socket.close();
       throw e;
     }
+  }
+
+  /** {@link #open(String, int, String, String, String, Duration)} for an endpoint. */
+  public static WireConnection open(BrokerEndpoint endpoint, Duration timeout) throws IOException {
+    return open(
+        endpoint.host(),
+        endpoint.port(),
+        endpoint.username(),
+        endpoint.password(),
+        endpoint.virtualHost(),
+        timeout);
   }
 
   private static Socket connect(String host, int port, Duration timeout) throws IOException {

@@ -1,0 +1,185 @@
+package dev.amqpkit.amqp091;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A channel: the unit of work on a connection. Methods are named after the protocol methods they
+ * send. Synchronous methods block until the broker answers, for at most the connection's RPC
+ * timeout; {@code NoWait} forms do not wait.
+ *
+ * <p>Thread-safe. Synchronous calls made from several threads take turns, one on the wire at a
+ * time. Publishing from many threads is safe: one message's frames are never interleaved with
+ * another's.
+ *
+ * <p>A channel-level error from the broker (404, 403, 405, 406...) closes this channel only: the
+ * call that caused it throws {@link ChannelClosedException}, and so does every later call.
+ */
+public interface Channel extends AutoCloseable {
+
+  /** The channel number on its connection. */
+  int number();
+
+  boolean isOpen();
+
+  /** Why the channel closed, or {@code null} while it is open. */
+  ChannelClosedException closeCause();
+
+  void addListener(ChannelListener listener);
+
+  // ---- exchange ----
+
+  /** Declares an exchange, or checks that it exists with the same settings (406 if not). */
+  void exchangeDeclare(ExchangeSpec spec);
+
+  void exchangeDeclareNoWait(ExchangeSpec spec);
+
+  /**
+   * Checks that an exchange exists.
+   *
+   * @throws ChannelClosedException with 404 NOT_FOUND if it does not (the channel closes)
+   */
+  void exchangeDeclarePassive(String name);
+
+  void exchangeDelete(String name, DeleteCondition... conditions);
+
+  /** Routes messages from {@code source} to {@code destination} (a RabbitMQ extension). */
+  void exchangeBind(String destination, String source, String routingKey, Map<String, ?> arguments);
+
+  void exchangeUnbind(
+      String destination, String source, String routingKey, Map<String, ?> arguments);
+
+  // ---- queue ----
+
+  /** Declares a queue, or checks that it exists with the same settings (406 if not). */
+  QueueDeclareOk queueDeclare(QueueSpec spec);
+
+  /** Declares a queue without waiting; the spec must name the queue. */
+  void queueDeclareNoWait(QueueSpec spec);
+
+  /**
+   * Checks that a queue exists and returns its counts.
+   *
+   * @throws ChannelClosedException with 404 NOT_FOUND if it does not (the channel closes)
+   */
+  QueueDeclareOk queueDeclarePassive(String name);
+
+  void queueBind(String queue, String exchange, String routingKey, Map<String, ?> arguments);
+
+  void queueBindNoWait(String queue, String exchange, String routingKey, Map<String, ?> arguments);
+
+  void queueUnbind(String queue, String exchange, String routingKey, Map<String, ?> arguments);
+
+  /** Removes every ready message; returns how many. */
+  long queuePurge(String queue);
+
+  /** Deletes a queue; returns how many messages it held. */
+  long queueDelete(String queue, DeleteCondition... conditions);
+
+  // ---- basic ----
+
+  /** Limits unacknowledged deliveries to each consumer started afterwards. */
+  void basicQos(int prefetchCount);
+
+  /** Limits unacknowledged deliveries, per consumer or for the whole channel. */
+  void basicQos(int prefetchCount, QosScope scope);
+
+  /** Starts a consumer that acknowledges explicitly; returns the broker-chosen consumer tag. */
+  String basicConsume(String queue, DeliveryHandler handler);
+
+  /** Starts a consumer; returns its consumer tag. */
+  String basicConsume(String queue, ConsumeOptions options, DeliveryHandler handler);
+
+  /**
+   * Cancels a consumer and waits for the broker to confirm. Deliveries already received are still
+   * handed to the handler, then {@link DeliveryHandler#cancelled} runs.
+   */
+  void basicCancel(String consumerTag);
+
+  /**
+   * Publishes a message and returns once its frames are handed to the socket.
+   *
+   * <p>Safe to call from many threads. On a channel in confirm mode the returned future completes
+   * when the broker confirms the message, or exceptionally with {@link PublishNackedException} or,
+   * if the channel closes first, {@link ChannelClosedException}; otherwise it is already done.
+   *
+   * @throws ChannelClosedException if the channel is closed
+   * @throws MessageTooLargeException if the body is longer than {@code Integer.MAX_VALUE}
+   */
+  CompletableFuture<Void> basicPublish(
+      String exchange, String routingKey, BasicProperties properties, byte[] body);
+
+  /**
+   * Publishes a mandatory message: if no queue takes it, the broker returns it to {@link
+   * ChannelListener#returned}. Otherwise as {@link #basicPublish}.
+   */
+  CompletableFuture<Void> basicPublishMandatory(
+      String exchange, String routingKey, BasicProperties properties, byte[] body);
+
+  /** Fetches one message that must be acknowledged; empty when the queue has none ready. */
+  Optional<Delivery> basicGet(String queue);
+
+  /** Fetches one message the broker counts as acknowledged once sent. */
+  Optional<Delivery> basicGetAutoAck(String queue);
+
+  /** Acknowledges one delivery. */
+  void basicAck(long deliveryTag);
+
+  /** Acknowledges every unacknowledged delivery up to and including this one. */
+  void basicAckUpTo(long deliveryTag);
+
+  /** Rejects one delivery (a RabbitMQ extension; same as {@link #basicReject}). */
+  void basicNack(long deliveryTag, Requeue requeue);
+
+  /** Rejects every unacknowledged delivery up to and including this one. */
+  void basicNackUpTo(long deliveryTag, Requeue requeue);
+
+  void basicReject(long deliveryTag, Requeue requeue);
+
+  /** Redelivers every unacknowledged message on the channel ({@code basic.recover}). */
+  void basicRecover(Requeue requeue);
+
+  // ---- confirm ----
+
+  /** Puts the channel in confirm mode; every later publish gets a sequence number and a confirm. */
+  void confirmSelect();
+
+  /** The sequence number the next publish will get; 0 when not in confirm mode. */
+  long nextPublishSequenceNumber();
+
+  /** Adds a listener for confirms, alongside the per-publish futures. */
+  void addConfirmListener(ConfirmListener listener);
+
+  /**
+   * Waits until every message published so far is confirmed.
+   *
+   * @throws PublishNackedException if the broker nacked any of them
+   * @throws AmqpTimeoutException if they are not all confirmed within {@code timeout}
+   * @throws IllegalStateException if the channel is not in confirm mode
+   */
+  void waitForConfirms(Duration timeout);
+
+  // ---- tx ----
+
+  void txSelect();
+
+  void txCommit();
+
+  void txRollback();
+
+  // ---- channel ----
+
+  /**
+   * Asks the broker to stop ({@code false}) or resume ({@code true}) deliveries. RabbitMQ does not
+   * support stopping and closes the connection with 540 NOT_IMPLEMENTED.
+   */
+  void channelFlow(boolean active);
+
+  /**
+   * Closes the channel, waiting at most the close timeout for the broker to confirm. Idempotent.
+   */
+  @Override
+  void close();
+}

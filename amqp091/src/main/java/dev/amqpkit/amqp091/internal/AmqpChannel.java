@@ -1,0 +1,875 @@
+package dev.amqpkit.amqp091.internal;
+
+import dev.amqpkit.amqp091.AmqpException;
+import dev.amqpkit.amqp091.AmqpTimeoutException;
+import dev.amqpkit.amqp091.BasicProperties;
+import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.ChannelClosedException;
+import dev.amqpkit.amqp091.ChannelListener;
+import dev.amqpkit.amqp091.CloseInitiator;
+import dev.amqpkit.amqp091.CloseReason;
+import dev.amqpkit.amqp091.ConfirmListener;
+import dev.amqpkit.amqp091.ConnectionClosedException;
+import dev.amqpkit.amqp091.ConsumeOptions;
+import dev.amqpkit.amqp091.DeleteCondition;
+import dev.amqpkit.amqp091.Delivery;
+import dev.amqpkit.amqp091.DeliveryHandler;
+import dev.amqpkit.amqp091.ExchangeSpec;
+import dev.amqpkit.amqp091.MessageTooLargeException;
+import dev.amqpkit.amqp091.PublishNackedException;
+import dev.amqpkit.amqp091.QosScope;
+import dev.amqpkit.amqp091.QueueDeclareOk;
+import dev.amqpkit.amqp091.QueueSpec;
+import dev.amqpkit.amqp091.Requeue;
+import dev.amqpkit.amqp091.ReturnedMessage;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A channel. The reader thread calls {@link #handleFrame}; application threads call the {@link
+ * Channel} methods. Synchronous methods take the RPC permit, so one is on the wire at a time.
+ */
+final class AmqpChannel implements Channel {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final AmqpConnection connection;
+  private final int number;
+  private final SerialExecutor callbacks;
+  private final Semaphore rpcPermit = new Semaphore(1, true);
+  private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ConfirmListener> confirmListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, DeliveryHandler> consumers = new ConcurrentHashMap<>();
+  private final Object publishLock = new Object();
+
+  private volatile ChannelClosedException closeCause;
+  private volatile Rpc pending;
+  private final CompletableFuture<Void> closeOk = new CompletableFuture<>();
+
+  // Publisher confirms: the futures of unconfirmed publishes, guarded by publishLock.
+  private volatile boolean confirmMode;
+  private final ConfirmWindow<CompletableFuture<Void>> unconfirmed = new ConfirmWindow<>();
+
+  // Content assembly, owned by the reader thread.
+  private Method contentMethod;
+  private BasicProperties contentProperties;
+  private byte[] contentBody;
+  private int contentFilled;
+  private boolean expectingHeader;
+  private long discardRemaining = -1;
+
+  /** A synchronous call waiting for its reply; {@code onReply} runs on the reader thread. */
+  private record Rpc(
+      Method request,
+      Class<? extends Method> replyType,
+      CompletableFuture<Object> result,
+      Consumer<Method> onReply) {}
+
+  AmqpChannel(AmqpConnection connection, int number) {
+    this.connection = connection;
+    this.number = number;
+    this.callbacks = new SerialExecutor(connection.callbackExecutor());
+  }
+
+  void open() {
+    rpc(new Method.ChannelOpen(), Method.ChannelOpenOk.class, null);
+  }
+
+  @Override
+  public int number() {
+    return number;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return closeCause == null;
+  }
+
+  @Override
+  public ChannelClosedException closeCause() {
+    return closeCause;
+  }
+
+  @Override
+  public void addListener(ChannelListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener == null"));
+  }
+
+  // ---- exchange ----
+
+  @Override
+  public void exchangeDeclare(ExchangeSpec s) {
+    rpc(exchangeDeclareMethod(s, false, false), Method.ExchangeDeclareOk.class, null);
+  }
+
+  @Override
+  public void exchangeDeclareNoWait(ExchangeSpec s) {
+    send(exchangeDeclareMethod(s, false, true));
+  }
+
+  @Override
+  public void exchangeDeclarePassive(String name) {
+    rpc(
+        exchangeDeclareMethod(ExchangeSpec.of(name, ExchangeSpec.DIRECT), true, false),
+        Method.ExchangeDeclareOk.class,
+        null);
+  }
+
+  private static Method exchangeDeclareMethod(ExchangeSpec s, boolean passive, boolean noWait) {
+    return new Method.ExchangeDeclare(
+        s.name(),
+        s.type(),
+        passive,
+        s.isDurable(),
+        s.isAutoDelete(),
+        s.isInternal(),
+        noWait,
+        s.arguments());
+  }
+
+  @Override
+  public void exchangeDelete(String name, DeleteCondition... conditions) {
+    List<DeleteCondition> c = Arrays.asList(conditions);
+    if (c.contains(DeleteCondition.IF_EMPTY)) {
+      throw new IllegalArgumentException(
+          "an exchange holds no messages: IF_EMPTY applies to queues");
+    }
+    rpc(
+        new Method.ExchangeDelete(name, c.contains(DeleteCondition.IF_UNUSED), false),
+        Method.ExchangeDeleteOk.class,
+        null);
+  }
+
+  @Override
+  public void exchangeBind(
+      String destination, String source, String routingKey, Map<String, ?> arguments) {
+    rpc(
+        new Method.ExchangeBind(destination, source, routingKey, false, table(arguments)),
+        Method.ExchangeBindOk.class,
+        null);
+  }
+
+  @Override
+  public void exchangeUnbind(
+      String destination, String source, String routingKey, Map<String, ?> arguments) {
+    rpc(
+        new Method.ExchangeUnbind(destination, source, routingKey, false, table(arguments)),
+        Method.ExchangeUnbindOk.class,
+        null);
+  }
+
+  // ---- queue ----
+
+  @Override
+  public QueueDeclareOk queueDeclare(QueueSpec s) {
+    Method.QueueDeclareOk ok =
+        rpc(
+            new Method.QueueDeclare(
+                s.name(),
+                false,
+                s.isDurable(),
+                s.isExclusive(),
+                s.isAutoDelete(),
+                false,
+                s.arguments()),
+            Method.QueueDeclareOk.class,
+            null);
+    return new QueueDeclareOk(ok.queue(), ok.messageCount(), ok.consumerCount());
+  }
+
+  @Override
+  public void queueDeclareNoWait(QueueSpec s) {
+    if (s.name().isEmpty()) {
+      throw new IllegalArgumentException(
+          "a server-named queue cannot be declared without waiting for its name");
+    }
+    send(
+        new Method.QueueDeclare(
+            s.name(),
+            false,
+            s.isDurable(),
+            s.isExclusive(),
+            s.isAutoDelete(),
+            true,
+            s.arguments()));
+  }
+
+  @Override
+  public QueueDeclareOk queueDeclarePassive(String name) {
+    Method.QueueDeclareOk ok =
+        rpc(
+            new Method.QueueDeclare(name, true, false, false, false, false, Map.of()),
+            Method.QueueDeclareOk.class,
+            null);
+    return new QueueDeclareOk(ok.queue(), ok.messageCount(), ok.consumerCount());
+  }
+
+  @Override
+  public void queueBind(
+      String queue, String exchange, String routingKey, Map<String, ?> arguments) {
+    rpc(
+        new Method.QueueBind(queue, exchange, routingKey, false, table(arguments)),
+        Method.QueueBindOk.class,
+        null);
+  }
+
+  @Override
+  public void queueBindNoWait(
+      String queue, String exchange, String routingKey, Map<String, ?> arguments) {
+    send(new Method.QueueBind(queue, exchange, routingKey, true, table(arguments)));
+  }
+
+  @Override
+  public void queueUnbind(
+      String queue, String exchange, String routingKey, Map<String, ?> arguments) {
+    rpc(
+        new Method.QueueUnbind(queue, exchange, routingKey, table(arguments)),
+        Method.QueueUnbindOk.class,
+        null);
+  }
+
+  @Override
+  public long queuePurge(String queue) {
+    return rpc(new Method.QueuePurge(queue, false), Method.QueuePurgeOk.class, null).messageCount();
+  }
+
+  @Override
+  public long queueDelete(String queue, DeleteCondition... conditions) {
+    List<DeleteCondition> c = Arrays.asList(conditions);
+    return rpc(
+            new Method.QueueDelete(
+                queue,
+                c.contains(DeleteCondition.IF_UNUSED),
+                c.contains(DeleteCondition.IF_EMPTY),
+                false),
+            Method.QueueDeleteOk.class,
+            null)
+        .messageCount();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> table(Map<String, ?> arguments) {
+    return arguments == null ? Map.of() : (Map<String, Object>) arguments;
+  }
+
+  // ---- basic ----
+
+  @Override
+  public void basicQos(int prefetchCount) {
+    basicQos(prefetchCount, QosScope.PER_CONSUMER);
+  }
+
+  @Override
+  public void basicQos(int prefetchCount, QosScope scope) {
+    if (prefetchCount < 0 || prefetchCount > 65535) {
+      throw new IllegalArgumentException("prefetchCount must be 0..65535, not " + prefetchCount);
+    }
+    rpc(
+        new Method.BasicQos(0, prefetchCount, scope == QosScope.PER_CHANNEL),
+        Method.BasicQosOk.class,
+        null);
+  }
+
+  @Override
+  public String basicConsume(String queue, DeliveryHandler handler) {
+    return basicConsume(queue, ConsumeOptions.defaults(), handler);
+  }
+
+  @Override
+  public String basicConsume(String queue, ConsumeOptions o, DeliveryHandler handler) {
+    Objects.requireNonNull(handler, "handler == null");
+    if (!o.consumerTag().isEmpty() && consumers.containsKey(o.consumerTag())) {
+      throw new IllegalArgumentException(
+          "consumer tag '" + o.consumerTag() + "' is already used on this channel");
+    }
+    Method.BasicConsumeOk ok =
+        rpc(
+            new Method.BasicConsume(
+                queue,
+                o.consumerTag(),
+                o.isNoLocal(),
+                o.isAutoAck(),
+                o.isExclusive(),
+                false,
+                o.arguments()),
+            Method.BasicConsumeOk.class,
+            reply -> consumers.put(((Method.BasicConsumeOk) reply).consumerTag(), handler));
+    return ok.consumerTag();
+  }
+
+  @Override
+  public void basicCancel(String consumerTag) {
+    if (!consumers.containsKey(consumerTag)) {
+      throw new IllegalArgumentException(
+          "no consumer with tag '" + consumerTag + "' on this channel");
+    }
+    rpc(
+        new Method.BasicCancel(consumerTag, false),
+        Method.BasicCancelOk.class,
+        reply ->
+            consumerCancelled(
+                ((Method.BasicCancelOk) reply).consumerTag(), CloseInitiator.APPLICATION));
+  }
+
+  private void consumerCancelled(String tag, CloseInitiator initiator) {
+    DeliveryHandler handler = consumers.remove(tag);
+    if (handler != null) callbacks.execute(() -> handler.cancelled(tag, initiator));
+  }
+
+  @Override
+  public CompletableFuture<Void> basicPublish(
+      String exchange, String routingKey, BasicProperties properties, byte[] body) {
+    return publish(new Method.BasicPublish(exchange, routingKey, false, false), properties, body);
+  }
+
+  @Override
+  public CompletableFuture<Void> basicPublishMandatory(
+      String exchange, String routingKey, BasicProperties properties, byte[] body) {
+    return publish(new Method.BasicPublish(exchange, routingKey, true, false), properties, body);
+  }
+
+  private CompletableFuture<Void> publish(
+      Method.BasicPublish method, BasicProperties properties, byte[] body) {
+    Objects.requireNonNull(body, "body == null");
+    BasicProperties props = properties == null ? BasicProperties.EMPTY : properties;
+    ensureOpen();
+    if (!confirmMode) {
+      connection.sendContent(number, method, props, body);
+      return DONE;
+    }
+    synchronized (publishLock) {
+      ensureOpen();
+      CompletableFuture<Void> confirmed = new CompletableFuture<>();
+      long sequence = unconfirmed.add(confirmed);
+      try {
+        connection.sendContent(number, method, props, body);
+      } catch (RuntimeException e) {
+        unconfirmed.take(sequence);
+        confirmed.completeExceptionally(e);
+        throw e;
+      }
+      return confirmed;
+    }
+  }
+
+  @Override
+  public Optional<Delivery> basicGet(String queue) {
+    return get(queue, false);
+  }
+
+  @Override
+  public Optional<Delivery> basicGetAutoAck(String queue) {
+    return get(queue, true);
+  }
+
+  private Optional<Delivery> get(String queue, boolean autoAck) {
+    Object reply = rpcRaw(new Method.BasicGet(queue, autoAck), Method.BasicGetOk.class, null);
+    return reply instanceof Delivery d ? Optional.of(d) : Optional.empty();
+  }
+
+  @Override
+  public void basicAck(long deliveryTag) {
+    send(new Method.BasicAck(deliveryTag, false));
+  }
+
+  @Override
+  public void basicAckUpTo(long deliveryTag) {
+    send(new Method.BasicAck(deliveryTag, true));
+  }
+
+  @Override
+  public void basicNack(long deliveryTag, Requeue requeue) {
+    send(new Method.BasicNack(deliveryTag, false, requeue == Requeue.REQUEUE));
+  }
+
+  @Override
+  public void basicNackUpTo(long deliveryTag, Requeue requeue) {
+    send(new Method.BasicNack(deliveryTag, true, requeue == Requeue.REQUEUE));
+  }
+
+  @Override
+  public void basicReject(long deliveryTag, Requeue requeue) {
+    send(new Method.BasicReject(deliveryTag, requeue == Requeue.REQUEUE));
+  }
+
+  @Override
+  public void basicRecover(Requeue requeue) {
+    rpc(new Method.BasicRecover(requeue == Requeue.REQUEUE), Method.BasicRecoverOk.class, null);
+  }
+
+  // ---- confirm ----
+
+  @Override
+  public void confirmSelect() {
+    if (confirmMode) return;
+    rpc(new Method.ConfirmSelect(false), Method.ConfirmSelectOk.class, reply -> confirmMode = true);
+  }
+
+  @Override
+  public long nextPublishSequenceNumber() {
+    synchronized (publishLock) {
+      return confirmMode ? unconfirmed.nextSequence() : 0;
+    }
+  }
+
+  @Override
+  public void addConfirmListener(ConfirmListener listener) {
+    confirmListeners.add(Objects.requireNonNull(listener, "listener == null"));
+  }
+
+  @Override
+  public void waitForConfirms(Duration timeout) {
+    if (!confirmMode)
+      throw new IllegalStateException("channel " + number + " is not in confirm mode");
+    List<CompletableFuture<Void>> outstanding;
+    synchronized (publishLock) {
+      outstanding = unconfirmed.unsettled();
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    PublishNackedException nacked = null;
+    for (CompletableFuture<Void> f : outstanding) {
+      try {
+        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new AmqpTimeoutException(
+            "channel " + number + ": publishes still unconfirmed after " + timeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AmqpException("interrupted while waiting for confirms", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof PublishNackedException n) {
+          if (nacked == null) nacked = n;
+        } else if (e.getCause() instanceof AmqpException a) {
+          throw a;
+        } else {
+          throw new AmqpException("confirm failed", e.getCause());
+        }
+      }
+    }
+    if (nacked != null) throw nacked;
+  }
+
+  private void confirm(long sequence, boolean multiple, boolean ack) {
+    List<CompletableFuture<Void>> settled;
+    synchronized (publishLock) {
+      if (multiple) {
+        settled = unconfirmed.takeUpTo(sequence);
+      } else {
+        CompletableFuture<Void> one = unconfirmed.take(sequence);
+        settled = one == null ? List.of() : List.of(one);
+      }
+    }
+    for (CompletableFuture<Void> f : settled) {
+      if (ack) f.complete(null);
+      else f.completeExceptionally(new PublishNackedException(sequence));
+    }
+    if (!confirmListeners.isEmpty()) {
+      callbacks.execute(
+          () -> {
+            for (ConfirmListener l : confirmListeners) {
+              if (ack) l.acked(sequence, multiple);
+              else l.nacked(sequence, multiple);
+            }
+          });
+    }
+  }
+
+  // ---- tx ----
+
+  @Override
+  public void txSelect() {
+    rpc(new Method.TxSelect(), Method.TxSelectOk.class, null);
+  }
+
+  @Override
+  public void txCommit() {
+    rpc(new Method.TxCommit(), Method.TxCommitOk.class, null);
+  }
+
+  @Override
+  public void txRollback() {
+    rpc(new Method.TxRollback(), Method.TxRollbackOk.class, null);
+  }
+
+  @Override
+  public void channelFlow(boolean active) {
+    rpc(new Method.ChannelFlow(active), Method.ChannelFlowOk.class, null);
+  }
+
+  // ---- close ----
+
+  @Override
+  public void close() {
+    if (closeCause != null) return;
+    ChannelClosedException byApplication =
+        new ChannelClosedException(
+            number, new CloseReason(200, "Goodbye", 0, 0), CloseInitiator.APPLICATION, null);
+    try {
+      connection.send(number, new Method.ChannelClose(200, "Goodbye", 0, 0));
+    } catch (ConnectionClosedException e) {
+      return; // the connection closed the channel already
+    }
+    markClosed(byApplication);
+    try {
+      closeOk.get(connection.options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AmqpTimeoutException(
+          "channel " + number + ": no close-ok within " + connection.options.closeTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // never completed exceptionally
+    }
+  }
+
+  void connectionClosed(ConnectionClosedException cause) {
+    markClosed(new ChannelClosedException(number, cause.reason(), initiatorOf(cause), cause));
+    closeOk.complete(null);
+  }
+
+  private static CloseInitiator initiatorOf(ConnectionClosedException cause) {
+    return cause.initiator() == CloseInitiator.APPLICATION
+        ? CloseInitiator.APPLICATION
+        : CloseInitiator.NETWORK;
+  }
+
+  /** Records why the channel closed and fails everything waiting on it. Once. */
+  private void markClosed(ChannelClosedException cause) {
+    synchronized (publishLock) {
+      if (closeCause != null) return;
+      closeCause = cause;
+    }
+    Rpc rpc = pending;
+    if (rpc != null) rpc.result.completeExceptionally(cause);
+    List<CompletableFuture<Void>> failed;
+    synchronized (publishLock) {
+      failed = unconfirmed.clear();
+    }
+    for (CompletableFuture<Void> f : failed) f.completeExceptionally(cause);
+    callbacks.execute(
+        () -> {
+          for (ChannelListener l : listeners) l.closed(cause);
+        });
+  }
+
+  private void ensureOpen() {
+    ChannelClosedException cause = closeCause;
+    if (cause != null) throw cause;
+  }
+
+  // ---- RPC ----
+
+  private void send(Method method) {
+    ensureOpen();
+    connection.send(number, method);
+  }
+
+  private <T extends Method> T rpc(Method request, Class<T> replyType, Consumer<Method> onReply) {
+    return replyType.cast(rpcRaw(request, replyType, onReply));
+  }
+
+  /** Sends a method and waits for its reply; the reply object may be a Delivery for basic.get. */
+  private Object rpcRaw(
+      Method request, Class<? extends Method> replyType, Consumer<Method> onReply) {
+    long timeoutNanos = connection.options.rpcTimeout().toNanos();
+    long deadline = System.nanoTime() + timeoutNanos;
+    try {
+      if (!rpcPermit.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+        throw new AmqpTimeoutException(
+            request.name()
+                + " on channel "
+                + number
+                + " waited "
+                + connection.options.rpcTimeout()
+                + " for its turn");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AmqpException("interrupted before " + request.name(), e);
+    }
+    try {
+      ensureOpen();
+      Rpc rpc = new Rpc(request, replyType, new CompletableFuture<>(), onReply);
+      pending = rpc;
+      if (closeCause != null) rpc.result.completeExceptionally(closeCause);
+      connection.send(number, request);
+      try {
+        return rpc.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // The reply may still come and would be taken for the next call's: the channel is unusable.
+        AmqpTimeoutException timeout =
+            new AmqpTimeoutException(
+                request.name()
+                    + " on channel "
+                    + number
+                    + ": no reply within "
+                    + connection.options.rpcTimeout()
+                    + "; the channel is closed");
+        abandon(timeout);
+        throw timeout;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AmqpException("interrupted while waiting for " + request.name(), e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof ChannelClosedException c) {
+          // Rethrow a fresh exception so the stack shows this call.
+          throw new ChannelClosedException(c.channelNumber(), c.reason(), c.initiator(), c);
+        }
+        if (cause instanceof AmqpException a) throw a;
+        throw new AmqpException(request.name() + " failed", cause);
+      } finally {
+        pending = null;
+      }
+    } catch (ConnectionClosedException e) {
+      ChannelClosedException cause = closeCause;
+      throw cause != null
+          ? new ChannelClosedException(number, cause.reason(), cause.initiator(), e)
+          : e;
+    } finally {
+      rpcPermit.release();
+    }
+  }
+
+  private void abandon(AmqpTimeoutException timeout) {
+    try {
+      connection.send(number, new Method.ChannelClose(200, "rpc timeout", 0, 0));
+    } catch (RuntimeException ignored) {
+      // closed already
+    }
+    markClosed(
+        new ChannelClosedException(
+            number, new CloseReason(200, "rpc timeout", 0, 0), CloseInitiator.CLIENT, timeout));
+  }
+
+  // ---- inbound, on the reader thread ----
+
+  void handleFrame(int type, Decoder d) throws MalformedFrameException {
+    if (discardRemaining >= 0 && type != 1) {
+      discardContent(type, d);
+      return;
+    }
+    switch (type) {
+      case 1 -> {
+        if (contentMethod != null) {
+          throw new MalformedFrameException(
+              MalformedFrameException.UNEXPECTED_FRAME,
+              "method frame on channel "
+                  + number
+                  + " while the content of "
+                  + contentMethod.name()
+                  + " is incomplete");
+        }
+        discardRemaining = -1;
+        handleMethod(Method.decode(d));
+      }
+      case 2 -> handleHeader(d);
+      case 3 -> handleBody(d);
+      default ->
+          throw new MalformedFrameException(
+              MalformedFrameException.FRAME_ERROR,
+              "unknown frame type " + type + " on channel " + number);
+    }
+  }
+
+  private void handleMethod(Method m) throws MalformedFrameException {
+    if (m.hasContent()) {
+      if (!(m instanceof Method.BasicDeliver
+          || m instanceof Method.BasicReturn
+          || m instanceof Method.BasicGetOk)) {
+        throw new MalformedFrameException(
+            MalformedFrameException.UNEXPECTED_FRAME, m.name() + " from the broker");
+      }
+      contentMethod = m;
+      expectingHeader = true;
+      return;
+    }
+    if (m instanceof Method.BasicAck ack) {
+      confirm(ack.deliveryTag(), ack.multiple(), true);
+    } else if (m instanceof Method.BasicNack nack) {
+      confirm(nack.deliveryTag(), nack.multiple(), false);
+    } else if (m instanceof Method.ChannelClose close) {
+      connection.send(number, new Method.ChannelCloseOk());
+      connection.release(number);
+      markClosed(
+          new ChannelClosedException(
+              number,
+              new CloseReason(
+                  close.replyCode(), close.replyText(), close.classId(), close.methodId()),
+              CloseInitiator.BROKER,
+              null));
+      closeOk.complete(null);
+    } else if (m instanceof Method.ChannelCloseOk) {
+      connection.release(number);
+      closeOk.complete(null);
+    } else if (m instanceof Method.BasicCancel cancel) {
+      if (!cancel.noWait()) connection.send(number, new Method.BasicCancelOk(cancel.consumerTag()));
+      consumerCancelled(cancel.consumerTag(), CloseInitiator.BROKER);
+    } else if (m instanceof Method.ChannelFlow flow) {
+      connection.send(number, new Method.ChannelFlowOk(flow.active()));
+      callbacks.execute(() -> listeners.forEach(l -> l.flow(flow.active())));
+    } else if (m instanceof Method.BasicGetEmpty) {
+      completeRpc(m, null);
+    } else {
+      completeRpc(m, m);
+    }
+  }
+
+  private void completeRpc(Method reply, Object result) throws MalformedFrameException {
+    Rpc rpc = pending;
+    if (rpc == null
+        || !(rpc.replyType.isInstance(reply)
+            || reply instanceof Method.BasicGetEmpty && rpc.request instanceof Method.BasicGet)) {
+      if (closeCause != null) return; // a late reply to a call we gave up on
+      throw new MalformedFrameException(
+          MalformedFrameException.UNEXPECTED_FRAME,
+          "unexpected "
+              + reply.name()
+              + " on channel "
+              + number
+              + (rpc == null ? "" : " while waiting for the reply to " + rpc.request.name()));
+    }
+    if (rpc.onReply != null) rpc.onReply.accept(reply);
+    rpc.result.complete(result);
+  }
+
+  private void handleHeader(Decoder d) throws MalformedFrameException {
+    if (contentMethod == null || !expectingHeader) {
+      throw new MalformedFrameException(
+          MalformedFrameException.UNEXPECTED_FRAME,
+          "content header on channel " + number + " with no method before it");
+    }
+    ContentHeader.Decoded header = ContentHeader.decode(d);
+    expectingHeader = false;
+    long limit = connection.options.maxInboundMessageSize();
+    if (header.bodySize() > limit || header.bodySize() > Integer.MAX_VALUE - 16) {
+      tooLarge(header.bodySize(), limit);
+      return;
+    }
+    contentProperties = header.properties();
+    contentBody = new byte[(int) header.bodySize()];
+    contentFilled = 0;
+    if (header.bodySize() == 0) contentComplete();
+  }
+
+  private void tooLarge(long size, long limit) {
+    String text = "message of " + size + " bytes is over the inbound limit of " + limit;
+    MessageTooLargeException tooLarge =
+        new MessageTooLargeException("channel " + number + ": " + text, size, limit);
+    discardRemaining = size;
+    contentMethod = null;
+    if (discardRemaining == 0) discardRemaining = -1;
+    try {
+      connection.send(
+          number,
+          new Method.ChannelClose(
+              311, text.length() > 200 ? text.substring(0, 200) : text, 60, 60));
+    } catch (RuntimeException ignored) {
+      // the connection is going anyway
+    }
+    markClosed(
+        new ChannelClosedException(
+            number, new CloseReason(311, text, 0, 0), CloseInitiator.CLIENT, tooLarge));
+  }
+
+  private void discardContent(int type, Decoder d) throws MalformedFrameException {
+    if (type != 3) {
+      throw new MalformedFrameException(
+          MalformedFrameException.UNEXPECTED_FRAME, "frame of type " + type + " inside content");
+    }
+    discardRemaining -= d.remaining();
+    if (discardRemaining <= 0) discardRemaining = -1;
+  }
+
+  private void handleBody(Decoder d) throws MalformedFrameException {
+    if (contentMethod == null || expectingHeader) {
+      throw new MalformedFrameException(
+          MalformedFrameException.UNEXPECTED_FRAME,
+          "content body on channel " + number + " with no content header before it");
+    }
+    int length = d.remaining();
+    if (length > contentBody.length - contentFilled) {
+      throw new MalformedFrameException(
+          MalformedFrameException.UNEXPECTED_FRAME,
+          "content body runs past the " + contentBody.length + " bytes its header declared");
+    }
+    d.copyTo(contentBody, contentFilled, length);
+    contentFilled += length;
+    if (contentFilled == contentBody.length) contentComplete();
+  }
+
+  private void contentComplete() throws MalformedFrameException {
+    Method m = contentMethod;
+    BasicProperties props = contentProperties;
+    byte[] body = contentBody;
+    contentMethod = null;
+    contentProperties = null;
+    contentBody = null;
+    if (closeCause != null) return;
+    if (m instanceof Method.BasicDeliver deliver) {
+      DeliveryHandler handler = consumers.get(deliver.consumerTag());
+      if (handler == null) {
+        throw new MalformedFrameException(
+            MalformedFrameException.UNEXPECTED_FRAME,
+            "delivery for unknown consumer '" + deliver.consumerTag() + "' on channel " + number);
+      }
+      Delivery delivery =
+          new Delivery(
+              deliver.consumerTag(),
+              deliver.deliveryTag(),
+              deliver.redelivered(),
+              deliver.exchange(),
+              deliver.routingKey(),
+              props,
+              body,
+              -1);
+      callbacks.execute(() -> deliver(handler, delivery));
+    } else if (m instanceof Method.BasicReturn ret) {
+      ReturnedMessage returned =
+          new ReturnedMessage(
+              ret.replyCode(), ret.replyText(), ret.exchange(), ret.routingKey(), props, body);
+      callbacks.execute(() -> listeners.forEach(l -> l.returned(returned)));
+    } else if (m instanceof Method.BasicGetOk ok) {
+      completeRpc(
+          ok,
+          new Delivery(
+              "",
+              ok.deliveryTag(),
+              ok.redelivered(),
+              ok.exchange(),
+              ok.routingKey(),
+              props,
+              body,
+              ok.messageCount()));
+    }
+  }
+
+  private void deliver(DeliveryHandler handler, Delivery delivery) {
+    try {
+      handler.handle(delivery);
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(AmqpChannel.class)
+          .error(
+              "channel {}: the delivery handler threw on delivery {}; the delivery is not acknowledged",
+              number,
+              delivery.deliveryTag(),
+              e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Channel{" + number + (closeCause == null ? "" : " closed") + "}";
+  }
+}

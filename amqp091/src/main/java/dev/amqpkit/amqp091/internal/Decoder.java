@@ -1,0 +1,233 @@
+package dev.amqpkit.amqp091.internal;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads AMQP 0-9-1 primitive values from a slice of a byte array. Every read checks what is left
+ * first; a violation is a {@link MalformedFrameException} with 502 SYNTAX_ERROR, and nothing is
+ * allocated for a length that does not fit. Field tables nest at most {@link #MAX_TABLE_DEPTH}.
+ *
+ * <p>Not thread-safe. Reusable: {@link #reset} points it at new bytes.
+ */
+public final class Decoder {
+  /** How deep field tables and arrays may nest. */
+  public static final int MAX_TABLE_DEPTH = 64;
+
+  private byte[] bytes;
+  private int position;
+  private int limit;
+  private int bitOctet;
+  private int bitIndex = 8;
+
+  public Decoder(byte[] bytes, int offset, int length) {
+    reset(bytes, offset, length);
+  }
+
+  public Decoder reset(byte[] bytes, int offset, int length) {
+    this.bytes = bytes;
+    this.position = offset;
+    this.limit = offset + length;
+    this.bitIndex = 8;
+    return this;
+  }
+
+  public int remaining() {
+    return limit - position;
+  }
+
+  public int position() {
+    return position;
+  }
+
+  private void need(long n, String what) throws MalformedFrameException {
+    if (n > limit - position) {
+      throw new MalformedFrameException(
+          MalformedFrameException.SYNTAX_ERROR,
+          what
+              + " needs "
+              + n
+              + " bytes but only "
+              + (limit - position)
+              + " are left in the frame");
+    }
+  }
+
+  /** Copies the next {@code length} bytes out. */
+  public void copyTo(byte[] target, int offset, int length) throws MalformedFrameException {
+    need(length, "bytes");
+    System.arraycopy(bytes, position, target, offset, length);
+    position += length;
+  }
+
+  public int octet() throws MalformedFrameException {
+    bitIndex = 8;
+    need(1, "octet");
+    return bytes[position++] & 0xFF;
+  }
+
+  public int shortUint() throws MalformedFrameException {
+    bitIndex = 8;
+    need(2, "short");
+    int v = ((bytes[position] & 0xFF) << 8) | (bytes[position + 1] & 0xFF);
+    position += 2;
+    return v;
+  }
+
+  public int longInt() throws MalformedFrameException {
+    bitIndex = 8;
+    need(4, "long");
+    int v =
+        ((bytes[position] & 0xFF) << 24)
+            | ((bytes[position + 1] & 0xFF) << 16)
+            | ((bytes[position + 2] & 0xFF) << 8)
+            | (bytes[position + 3] & 0xFF);
+    position += 4;
+    return v;
+  }
+
+  public long longUint() throws MalformedFrameException {
+    return Integer.toUnsignedLong(longInt());
+  }
+
+  public long longLong() throws MalformedFrameException {
+    long high = Integer.toUnsignedLong(longInt());
+    long low = Integer.toUnsignedLong(longInt());
+    return (high << 32) | low;
+  }
+
+  public boolean bit() throws MalformedFrameException {
+    if (bitIndex == 8) {
+      need(1, "bit octet");
+      bitOctet = bytes[position++] & 0xFF;
+      bitIndex = 0;
+    }
+    return (bitOctet & (1 << bitIndex++)) != 0;
+  }
+
+  /** A short string, which must be valid UTF-8. */
+  public String shortString() throws MalformedFrameException {
+    int length = octet();
+    need(length, "short string");
+    String s = Utf8.decode(bytes, position, length);
+    if (s == null) {
+      throw new MalformedFrameException(
+          MalformedFrameException.SYNTAX_ERROR, "a short string is not valid UTF-8");
+    }
+    position += length;
+    return s;
+  }
+
+  public byte[] longString() throws MalformedFrameException {
+    long length = longUint();
+    need(length, "long string");
+    byte[] value = new byte[(int) length];
+    System.arraycopy(bytes, position, value, 0, value.length);
+    position += value.length;
+    return value;
+  }
+
+  /** A long string read as UTF-8, replacing malformed input. */
+  public String longStringUtf8() throws MalformedFrameException {
+    long length = longUint();
+    need(length, "long string");
+    String s = new String(bytes, position, (int) length, StandardCharsets.UTF_8);
+    position += (int) length;
+    return s;
+  }
+
+  public Instant timestamp() throws MalformedFrameException {
+    return Instant.ofEpochSecond(longLong());
+  }
+
+  /**
+   * A field table, in wire order, unmodifiable. Values decode to {@code Boolean} (t), {@code Byte}
+   * (b), {@code Short} (s, U, B), {@code Integer} (I, u), {@code Long} (l, L, i), {@code Float},
+   * {@code Double}, {@code BigDecimal} (D), {@code String} (S), {@code byte[]} (x), {@code Instant}
+   * (T), {@code List} (A), {@code Map} (F) and {@code null} (V).
+   */
+  public Map<String, Object> table() throws MalformedFrameException {
+    return table(1);
+  }
+
+  private Map<String, Object> table(int depth) throws MalformedFrameException {
+    checkDepth(depth);
+    long length = longUint();
+    need(length, "field table");
+    int end = position + (int) length;
+    if (length == 0) return Map.of();
+    Map<String, Object> table = new LinkedHashMap<>();
+    int saved = limit;
+    limit = end;
+    try {
+      while (position < end) {
+        String key = shortString();
+        table.put(key, fieldValue(depth));
+      }
+    } finally {
+      limit = saved;
+    }
+    return Collections.unmodifiableMap(table);
+  }
+
+  private List<Object> array(int depth) throws MalformedFrameException {
+    checkDepth(depth);
+    long length = longUint();
+    need(length, "field array");
+    int end = position + (int) length;
+    List<Object> items = new ArrayList<>();
+    int saved = limit;
+    limit = end;
+    try {
+      while (position < end) items.add(fieldValue(depth));
+    } finally {
+      limit = saved;
+    }
+    return Collections.unmodifiableList(items);
+  }
+
+  private static void checkDepth(int depth) throws MalformedFrameException {
+    if (depth > MAX_TABLE_DEPTH) {
+      throw new MalformedFrameException(
+          MalformedFrameException.SYNTAX_ERROR,
+          "field tables nested deeper than " + MAX_TABLE_DEPTH);
+    }
+  }
+
+  private Object fieldValue(int depth) throws MalformedFrameException {
+    int tag = octet();
+    return switch (tag) {
+      case 't' -> octet() != 0;
+      case 'b' -> (byte) octet();
+      case 'B' -> (short) octet();
+      case 's', 'U' -> (short) shortUint();
+      case 'u' -> shortUint();
+      case 'I' -> longInt();
+      case 'i' -> longUint();
+      case 'l', 'L' -> longLong();
+      case 'f' -> Float.intBitsToFloat(longInt());
+      case 'd' -> Double.longBitsToDouble(longLong());
+      case 'D' -> {
+        int scale = octet();
+        yield new BigDecimal(BigInteger.valueOf(longInt()), scale);
+      }
+      case 'S' -> longStringUtf8();
+      case 'x' -> longString();
+      case 'T' -> timestamp();
+      case 'A' -> array(depth + 1);
+      case 'F' -> table(depth + 1);
+      case 'V' -> null;
+      default ->
+          throw new MalformedFrameException(
+              MalformedFrameException.SYNTAX_ERROR,
+              String.format("unknown field-table type tag 0x%02X", tag));
+    };
+  }
+}

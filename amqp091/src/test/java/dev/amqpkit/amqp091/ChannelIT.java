@@ -1,0 +1,211 @@
+package dev.amqpkit.amqp091;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.amqpkit.testkit.RabbitMq;
+import dev.amqpkit.testkit.RequiresRabbitMq;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@RequiresRabbitMq
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ChannelIT {
+  private Connection connection;
+  private Channel channel;
+
+  @BeforeEach
+  void open(RabbitMq broker) {
+    connection = Connection.open(broker.uri());
+    channel = connection.openChannel();
+  }
+
+  @AfterEach
+  void close() {
+    if (connection != null) connection.close();
+  }
+
+  @Test
+  void publishesAndFetches(RabbitMq broker) {
+    String queue = broker.queueName("q");
+    channel.queueDeclare(QueueSpec.named(queue));
+    BasicProperties props =
+        BasicProperties.builder()
+            .contentType("text/plain")
+            .contentEncoding("utf-8")
+            .header("h", "v")
+            .persistent()
+            .priority(3)
+            .correlationId("c")
+            .replyTo("r")
+            .expiration("60000")
+            .messageId("m")
+            .timestamp(Instant.ofEpochSecond(1_700_000_000L))
+            .type("t")
+            .userId("guest")
+            .appId("a")
+            .build();
+
+    channel.basicPublish("", queue, props, "hello".getBytes(UTF_8));
+
+    Delivery d =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> channel.basicGet(queue), Optional::isPresent)
+            .get();
+    assertThat(new String(d.body(), UTF_8)).isEqualTo("hello");
+    assertThat(d.properties()).isEqualTo(props);
+    assertThat(d.routingKey()).isEqualTo(queue);
+    assertThat(d.messageCount()).isZero();
+    channel.basicAck(d.deliveryTag());
+    assertThat(channel.basicGet(queue)).isEmpty();
+  }
+
+  @Test
+  void consumesInOrderOffTheIoThread(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("q");
+    channel.queueDeclare(QueueSpec.named(queue));
+    BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+    BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+    channel.basicQos(50);
+    String tag =
+        channel.basicConsume(
+            queue,
+            d -> {
+              threads.add(Thread.currentThread().getName());
+              received.add(d);
+              channel.basicAck(d.deliveryTag());
+            });
+    assertThat(tag).startsWith("amq.ctag-");
+
+    for (int i = 0; i < 500; i++)
+      channel.basicPublish("", queue, BasicProperties.EMPTY, ("m" + i).getBytes(UTF_8));
+
+    for (int i = 0; i < 500; i++) {
+      Delivery d = received.poll(10, TimeUnit.SECONDS);
+      assertThat(d).as("delivery %d", i).isNotNull();
+      assertThat(new String(d.body(), UTF_8)).isEqualTo("m" + i);
+    }
+    assertThat(threads).noneMatch(name -> name.startsWith("amqpkit-reader"));
+  }
+
+  @Test
+  void largeBodiesAreSplitAtFrameMax(RabbitMq broker) {
+    String queue = broker.queueName("big");
+    channel.queueDeclare(QueueSpec.named(queue));
+    byte[] body = new byte[20 * 1024 * 1024 + 17];
+    for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 31);
+
+    channel.basicPublish("", queue, BasicProperties.EMPTY, body);
+
+    Delivery d =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> channel.basicGetAutoAck(queue), Optional::isPresent)
+            .get();
+    assertThat(d.body()).isEqualTo(body);
+  }
+
+  @Test
+  void aChannelErrorClosesOnlyThatChannel(RabbitMq broker) {
+    Channel other = connection.openChannel();
+
+    assertThatThrownBy(() -> channel.queueDeclarePassive(broker.queueName("missing")))
+        .isInstanceOfSatisfying(
+            ChannelClosedException.class,
+            e -> {
+              assertThat(e.replyCode()).isEqualTo(404);
+              assertThat(e.reason().replyText()).contains("NOT_FOUND");
+              assertThat(e.reason().classId()).as(e.reason().toString()).isEqualTo(50);
+              assertThat(e.reason().methodId()).isEqualTo(10);
+              assertThat(e.initiator()).isEqualTo(CloseInitiator.BROKER);
+            });
+    assertThat(channel.isOpen()).isFalse();
+    assertThatThrownBy(() -> channel.basicPublish("", "x", BasicProperties.EMPTY, new byte[0]))
+        .isInstanceOf(ChannelClosedException.class);
+    assertThat(connection.isOpen()).isTrue();
+    assertThat(other.queueDeclare(QueueSpec.serverNamed().exclusive()).queue())
+        .startsWith("amq.gen-");
+  }
+
+  @Test
+  void confirmsEveryPublish(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("q");
+    channel.queueDeclare(QueueSpec.named(queue));
+    channel.confirmSelect();
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(1);
+
+    List<CompletableFuture<Void>> futures = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++)
+      futures.add(channel.basicPublish("", queue, BasicProperties.EMPTY, new byte[10]));
+
+    channel.waitForConfirms(Duration.ofSeconds(20));
+    assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(2001);
+    assertThat(channel.queueDeclarePassive(queue).messageCount()).isEqualTo(2000);
+  }
+
+  @Test
+  void mandatoryUnroutableMessagesComeBack(RabbitMq broker) throws Exception {
+    CompletableFuture<ReturnedMessage> returned = new CompletableFuture<>();
+    channel.addListener(
+        new ChannelListener() {
+          @Override
+          public void returned(ReturnedMessage message) {
+            returned.complete(message);
+          }
+        });
+
+    channel.basicPublishMandatory(
+        "",
+        broker.queueName("nowhere"),
+        BasicProperties.builder().messageId("x").build(),
+        "b".getBytes(UTF_8));
+
+    ReturnedMessage r = returned.get(10, TimeUnit.SECONDS);
+    assertThat(r.replyCode()).isEqualTo(312);
+    assertThat(r.properties().messageId()).isEqualTo("x");
+    assertThat(r.body()).isEqualTo("b".getBytes(UTF_8));
+  }
+
+  @Test
+  void exchangesBindAndRoute(RabbitMq broker) {
+    String source = broker.exchangeName("src");
+    String destination = broker.exchangeName("dst");
+    String queue = broker.queueName("q");
+    channel.exchangeDeclare(ExchangeSpec.of(source, ExchangeSpec.TOPIC));
+    channel.exchangeDeclare(ExchangeSpec.of(destination, ExchangeSpec.FANOUT));
+    channel.exchangeBind(destination, source, "a.*", Map.of());
+    channel.queueDeclare(QueueSpec.named(queue));
+    channel.queueBind(queue, destination, "", null);
+
+    channel.basicPublish(source, "a.b", BasicProperties.EMPTY, "routed".getBytes(UTF_8));
+    channel.basicPublish(source, "z.b", BasicProperties.EMPTY, "dropped".getBytes(UTF_8));
+
+    Delivery d =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> channel.basicGetAutoAck(queue), Optional::isPresent)
+            .get();
+    assertThat(new String(d.body(), UTF_8)).isEqualTo("routed");
+    assertThat(channel.queuePurge(queue)).isZero();
+    channel.exchangeUnbind(destination, source, "a.*", Map.of());
+    channel.queueUnbind(queue, destination, "", null);
+    channel.exchangeDelete(destination);
+    channel.exchangeDeclarePassive(source);
+    assertThat(channel.queueDelete(queue)).isZero();
+  }
+}

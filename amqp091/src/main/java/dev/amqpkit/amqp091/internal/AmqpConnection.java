@@ -509,9 +509,16 @@ public final class AmqpConnection implements Connection {
                   + " ms, over two heartbeat intervals of "
                   + heartbeatSeconds
                   + " s");
-      sendCloseQuietly(missed.reason());
+      closing = true;
+      try {
+        // Never wait for the writer here: a writer may be stuck on the dead socket.
+        writer.tryWriteMethod(
+            0, new Method.ConnectionClose(missed.replyCode(), missed.reason().replyText(), 0, 0));
+      } catch (IOException ignored) {
+        // The socket is closed next.
+      }
       shutdown(missed);
-      closeQuietly(socket);
+      closeQuietly(socket); // unblocks any writer stuck on it
       return;
     }
     if (now - writer.lastWriteNanos() >= interval / 2) {

@@ -79,6 +79,25 @@ final class FrameWriter {
     }
   }
 
+  /**
+   * Writes a method if the lock is free, without waiting for it; for the timer thread, which must
+   * never block behind a writer stuck on a full socket.
+   *
+   * @return whether it was written
+   */
+  boolean tryWriteMethod(int channel, Method method) throws IOException {
+    if (!lock.tryLock()) return false;
+    try {
+      int sizeAt = beginFrame(METHOD, channel);
+      method.encode(buffer);
+      endFrame(sizeAt);
+      flush();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Writes a heartbeat unless another writer holds the lock (which writes anyway). */
   void writeHeartbeat() throws IOException {
     if (!lock.tryLock()) return;

@@ -1,0 +1,78 @@
+package dev.amqpkit.bench;
+
+import dev.amqpkit.amqp091.BasicProperties;
+import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.ConfirmListener;
+import dev.amqpkit.amqp091.Connection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** amqpkit's AMQP 0-9-1 client, used the way its README shows. */
+final class AmqpkitClient implements BenchClient {
+  @Override
+  public String name() {
+    return "amqpkit";
+  }
+
+  @Override
+  public Session open(String uri) {
+    Connection connection = Connection.open(uri);
+    Channel channel = connection.openChannel();
+    return new Session() {
+      @Override
+      public long publish(String queue, int count, int size, int inFlight) throws Exception {
+        byte[] body = new byte[size];
+        if (inFlight == 0) {
+          for (int i = 0; i < count; i++)
+            channel.basicPublish("", queue, BasicProperties.EMPTY, body);
+          return count;
+        }
+        channel.confirmSelect();
+        InFlight window = new InFlight(inFlight);
+        channel.addConfirmListener(
+            new ConfirmListener() {
+              @Override
+              public void acked(long sequence, boolean multiple) {
+                window.settle(sequence, multiple);
+              }
+
+              @Override
+              public void nacked(long sequence, boolean multiple) {
+                window.settle(sequence, multiple);
+              }
+            });
+        for (int i = 0; i < count; i++) {
+          window.acquire();
+          channel.basicPublish("", queue, BasicProperties.EMPTY, body);
+        }
+        window.awaitAll();
+        return count;
+      }
+
+      @Override
+      public long consume(String queue, int count, int prefetch, int ackEvery) throws Exception {
+        channel.basicQos(prefetch);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicLong received = new AtomicLong();
+        String tag =
+            channel.basicConsume(
+                queue,
+                d -> {
+                  long n = received.incrementAndGet();
+                  if (n % ackEvery == 0 || n == count) channel.basicAckUpTo(d.deliveryTag());
+                  if (n == count) done.countDown();
+                });
+        if (!done.await(300, TimeUnit.SECONDS))
+          throw new IllegalStateException("consume timed out");
+        channel.basicCancel(tag);
+        return count;
+      }
+
+      @Override
+      public void close() {
+        connection.close();
+      }
+    };
+  }
+}

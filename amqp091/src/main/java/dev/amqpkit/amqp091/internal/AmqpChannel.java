@@ -330,22 +330,28 @@ final class AmqpChannel implements Channel {
   @Override
   public CompletableFuture<Void> basicPublish(
       String exchange, String routingKey, BasicProperties properties, byte[] body) {
-    return publish(new Method.BasicPublish(exchange, routingKey, false, false), properties, body);
+    return publish(exchange, routingKey, false, properties, body);
   }
 
   @Override
   public CompletableFuture<Void> basicPublishMandatory(
       String exchange, String routingKey, BasicProperties properties, byte[] body) {
-    return publish(new Method.BasicPublish(exchange, routingKey, true, false), properties, body);
+    return publish(exchange, routingKey, true, properties, body);
   }
 
   private CompletableFuture<Void> publish(
-      Method.BasicPublish method, BasicProperties properties, byte[] body) {
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      BasicProperties properties,
+      byte[] body) {
+    Objects.requireNonNull(exchange, "exchange == null (the default exchange is \"\")");
+    Objects.requireNonNull(routingKey, "routingKey == null");
     Objects.requireNonNull(body, "body == null");
     BasicProperties props = properties == null ? BasicProperties.EMPTY : properties;
     ensureOpen();
     if (!confirmMode) {
-      connection.sendContent(number, method, props, body);
+      connection.sendPublish(number, exchange, routingKey, mandatory, props, body);
       return DONE;
     }
     synchronized (publishLock) {
@@ -353,7 +359,7 @@ final class AmqpChannel implements Channel {
       CompletableFuture<Void> confirmed = new CompletableFuture<>();
       long sequence = unconfirmed.add(confirmed);
       try {
-        connection.sendContent(number, method, props, body);
+        connection.sendPublish(number, exchange, routingKey, mandatory, props, body);
       } catch (RuntimeException e) {
         unconfirmed.take(sequence);
         confirmed.completeExceptionally(e);
@@ -780,7 +786,7 @@ final class AmqpChannel implements Channel {
     }
     markClosed(
         new ChannelClosedException(
-            number, new CloseReason(311, text, 0, 0), CloseInitiator.CLIENT, tooLarge));
+            number, new CloseReason(311, text, 60, 60), CloseInitiator.CLIENT, tooLarge));
   }
 
   private void discardContent(int type, Decoder d) throws MalformedFrameException {

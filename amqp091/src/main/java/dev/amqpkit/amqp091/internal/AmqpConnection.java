@@ -37,7 +37,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +90,7 @@ public final class AmqpConnection implements Connection {
   private volatile long lastReadNanos = System.nanoTime();
   private volatile CompletableFuture<Method> pendingRpc;
   private int nextChannel = 1;
+  private long handshakeDeadline;
   private ScheduledFuture<?> heartbeatTask;
 
   private AmqpConnection(ConnectionOptions options, Endpoint endpoint, Socket socket)
@@ -102,7 +105,16 @@ public final class AmqpConnection implements Connection {
       ownedExecutor = null;
       callbackExecutor = options.consumerExecutor();
     } else {
-      ownedExecutor = Executors.newCachedThreadPool(daemonThreads("amqpkit-callbacks-" + id));
+      // Idle threads end after a few seconds, so the pool needs no shutdown: a listener added
+      // after the close must still be told.
+      ownedExecutor =
+          new ThreadPoolExecutor(
+              0,
+              Integer.MAX_VALUE,
+              5,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              daemonThreads("amqpkit-callbacks-" + id));
       callbackExecutor = ownedExecutor;
     }
     events = new SerialExecutor(callbackExecutor);
@@ -191,6 +203,7 @@ public final class AmqpConnection implements Connection {
   // ---- handshake ----
 
   private void handshake(long deadline) throws IOException {
+    handshakeDeadline = deadline;
     writer.writeRaw(PROTOCOL_HEADER);
     Method.ConnectionStart start = expectStart();
     if (start.versionMajor() != 0 || start.versionMinor() != 9) {
@@ -312,6 +325,7 @@ public final class AmqpConnection implements Connection {
 
   private Method nextHandshakeMethod() throws IOException, MalformedFrameException {
     while (true) {
+      socket.setSoTimeout(remainingMillis(handshakeDeadline));
       reader.next(HANDSHAKE_FRAME_MAX);
       if (reader.type == FrameWriter.FRAME_HEARTBEAT) continue;
       if (reader.type != 1 || reader.channel != 0) {
@@ -419,8 +433,13 @@ public final class AmqpConnection implements Connection {
         if (channel == 0) {
           if (type != 1) {
             throw new MalformedFrameException(
-                MalformedFrameException.UNEXPECTED_FRAME,
-                "content frame of type " + type + " on channel 0");
+                type == 2 || type == 3
+                    ? MalformedFrameException.UNEXPECTED_FRAME
+                    : MalformedFrameException.FRAME_ERROR,
+                (type == 2 || type == 3 ? "content frame" : "frame of unknown type")
+                    + " of type "
+                    + type
+                    + " on channel 0");
           }
           handleConnectionMethod(Method.decode(decoder));
         } else {
@@ -541,11 +560,16 @@ public final class AmqpConnection implements Connection {
     }
   }
 
-  void sendContent(
-      int channel, Method method, dev.amqpkit.amqp091.BasicProperties props, byte[] body) {
+  void sendPublish(
+      int channel,
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      dev.amqpkit.amqp091.BasicProperties props,
+      byte[] body) {
     ensureOpen();
     try {
-      writer.writeContent(channel, method, props, body, frameMax);
+      writer.writePublish(channel, exchange, routingKey, mandatory, props, body, frameMax);
     } catch (IOException e) {
       throw writeFailed(e);
     }
@@ -677,9 +701,11 @@ public final class AmqpConnection implements Connection {
   /** Marks the connection closed with a cause, closes every channel, tells listeners. Once. */
   private void shutdown(ConnectionClosedException cause) {
     List<AmqpChannel> open = new ArrayList<>();
+    List<ConnectionListener> toTell;
     synchronized (lock) {
       if (closeCause != null) return;
       closeCause = cause;
+      toTell = List.copyOf(listeners);
       closing = true;
       for (int i = 1; i < channels.length; i++) {
         if (channels[i] != null) open.add(channels[i]);
@@ -692,9 +718,8 @@ public final class AmqpConnection implements Connection {
     for (AmqpChannel channel : open) channel.connectionClosed(cause);
     events.execute(
         () -> {
-          for (ConnectionListener listener : listeners) listener.closed(cause);
+          for (ConnectionListener listener : toTell) listener.closed(cause);
         });
-    if (ownedExecutor != null) events.execute(ownedExecutor::shutdown);
     if (cause.initiator() != CloseInitiator.APPLICATION) {
       log.info("connection {} to {} closed: {}", id, endpoint, cause.getMessage());
     }
@@ -765,9 +790,16 @@ public final class AmqpConnection implements Connection {
 
   @Override
   public void addListener(ConnectionListener listener) {
-    listeners.add(listener);
-    ConnectionClosedException cause = closeCause;
-    if (cause != null) events.execute(() -> listener.closed(cause));
+    java.util.Objects.requireNonNull(listener, "listener == null");
+    ConnectionClosedException cause;
+    synchronized (lock) {
+      cause = closeCause;
+      if (cause == null) {
+        listeners.add(listener);
+        return;
+      }
+    }
+    events.execute(() -> listener.closed(cause));
   }
 
   @Override

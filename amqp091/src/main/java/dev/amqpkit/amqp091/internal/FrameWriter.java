@@ -57,26 +57,61 @@ final class FrameWriter {
       int sizeAt = beginFrame(METHOD, channel);
       method.encode(buffer);
       endFrame(sizeAt);
-      sizeAt = beginFrame(HEADER, channel);
-      ContentHeader.encode(buffer, body.length, properties);
-      endFrame(sizeAt);
-      int maxChunk = frameMax - 8;
-      for (int offset = 0; offset < body.length; offset += maxChunk) {
-        int length = Math.min(maxChunk, body.length - offset);
-        buffer.octet(BODY).shortUint(channel).longInt(length);
-        if (length >= DIRECT_WRITE_THRESHOLD) {
-          flush();
-          out.write(body, offset, length);
-        } else {
-          buffer.bytes(body, offset, length);
-        }
-        buffer.octet(FrameReader.FRAME_END);
-        if (buffer.position() >= FLUSH_THRESHOLD) flush();
-      }
-      flushIfIdle();
+      contentFrames(channel, properties, body, frameMax);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Writes a {@code basic.publish} and its content, encoding the method in place: the publish path
+   * allocates nothing.
+   */
+  void writePublish(
+      int channel,
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      BasicProperties properties,
+      byte[] body,
+      int frameMax)
+      throws IOException {
+    lock.lock();
+    try {
+      int sizeAt = beginFrame(METHOD, channel);
+      buffer
+          .shortUint(Method.BasicPublish.CLASS_ID)
+          .shortUint(Method.BasicPublish.METHOD_ID)
+          .shortUint(0)
+          .shortString(exchange)
+          .shortString(routingKey)
+          .octet(mandatory ? 1 : 0);
+      endFrame(sizeAt);
+      contentFrames(channel, properties, body, frameMax);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void contentFrames(int channel, BasicProperties properties, byte[] body, int frameMax)
+      throws IOException {
+    int sizeAt = beginFrame(HEADER, channel);
+    ContentHeader.encode(buffer, body.length, properties);
+    endFrame(sizeAt);
+    int maxChunk = frameMax - 8;
+    for (int offset = 0; offset < body.length; offset += maxChunk) {
+      int length = Math.min(maxChunk, body.length - offset);
+      buffer.octet(BODY).shortUint(channel).longInt(length);
+      if (length >= DIRECT_WRITE_THRESHOLD) {
+        flush();
+        out.write(body, offset, length);
+      } else {
+        buffer.bytes(body, offset, length);
+      }
+      buffer.octet(FrameReader.FRAME_END);
+      if (buffer.position() >= FLUSH_THRESHOLD) flush();
+    }
+    flushIfIdle();
   }
 
   /**

@@ -262,19 +262,48 @@ public final class ConnectionOptions {
                 "an AMQP URI starts with amqp:// or amqps://, not "
                     + (scheme.isEmpty() ? "nothing" : scheme + "://"));
       }
-      String host = parsed.getHost();
-      if (host == null || host.isEmpty()) {
+      // java.net.URI follows RFC 2396 and gives up on host names RFC 3986 allows (my_rabbit):
+      // split the authority ourselves.
+      String authority = parsed.getRawAuthority();
+      if (authority == null || authority.isEmpty()) {
         throw new IllegalArgumentException("the AMQP URI has no host");
       }
-      if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-      int port =
-          parsed.getPort() == -1 ? (tls ? DEFAULT_TLS_PORT : DEFAULT_PORT) : parsed.getPort();
+      int at = authority.lastIndexOf('@');
+      String userInfo = at < 0 ? null : authority.substring(0, at);
+      String hostPort = authority.substring(at + 1);
+      String host;
+      String portText = null;
+      if (hostPort.startsWith("[")) {
+        int close = hostPort.indexOf(']');
+        if (close < 0)
+          throw new IllegalArgumentException("the AMQP URI has an unclosed [ in its host");
+        host = hostPort.substring(1, close);
+        if (hostPort.length() > close + 1) {
+          if (hostPort.charAt(close + 1) != ':') {
+            throw new IllegalArgumentException("the AMQP URI has text after its IPv6 host");
+          }
+          portText = hostPort.substring(close + 2);
+        }
+      } else {
+        int colon = hostPort.lastIndexOf(':');
+        host = decode(colon < 0 ? hostPort : hostPort.substring(0, colon));
+        portText = colon < 0 ? null : hostPort.substring(colon + 1);
+      }
+      if (host.isEmpty()) throw new IllegalArgumentException("the AMQP URI has no host");
+      int port = tls ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+      if (portText != null && !portText.isEmpty()) {
+        try {
+          port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("the AMQP URI's port is not a number: " + portText);
+        }
+      }
       endpoints.add(new Endpoint(host, port));
-      String userInfo = parsed.getRawUserInfo();
       if (userInfo != null) {
         int colon = userInfo.indexOf(':');
         username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-        password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+        // A user without a password keeps the password set so far (RabbitMQ's URI rules).
+        if (colon >= 0) password = decode(userInfo.substring(colon + 1));
       }
       String path = parsed.getRawPath();
       if (path != null && !path.isEmpty() && !path.equals("/")) {

@@ -80,7 +80,9 @@ public final class SideBySide {
       cases.add(new Case("a", "publish x 100 B, no confirms", b, n, publishing(b, false, 100, 0)));
     }
     if (wanted.contains("b")) {
-      cases.add(new Case("b", "publish x 100 B, confirms <= 1000", b, n, publishing(b, false, 100, 1000)));
+      cases.add(
+          new Case(
+              "b", "publish x 100 B, confirms <= 1000", b, n, publishing(b, false, 100, 1000)));
     }
     if (wanted.contains("c")) {
       Workload consuming =
@@ -98,16 +100,36 @@ public final class SideBySide {
       cases.add(new Case("c", "consume x 100 B, prefetch 1000, ack/100", b, n, consuming));
     }
     if (wanted.contains("d4k")) {
-      cases.add(new Case("d", "publish x 4 KiB, confirms <= 1000", b, n4k, publishing(b, false, 4096, 1000)));
+      cases.add(
+          new Case(
+              "d", "publish x 4 KiB, confirms <= 1000", b, n4k, publishing(b, false, 4096, 1000)));
     }
     if (wanted.contains("d256k")) {
-      cases.add(new Case("d", "publish x 256 KiB, confirms <= 1000", b, n256k, publishing(b, false, 256 * 1024, 1000)));
+      cases.add(
+          new Case(
+              "d",
+              "publish x 256 KiB, confirms <= 1000",
+              b,
+              n256k,
+              publishing(b, false, 256 * 1024, 1000)));
     }
     if (wanted.contains("fa")) {
-      cases.add(new Case("a*", "FAKE broker: publish x 100 B, no confirms", f, n, publishing(f, true, 100, 0)));
+      cases.add(
+          new Case(
+              "a*",
+              "FAKE broker: publish x 100 B, no confirms",
+              f,
+              n,
+              publishing(f, true, 100, 0)));
     }
     if (wanted.contains("fb")) {
-      cases.add(new Case("b*", "FAKE broker: publish x 100 B, confirms <= 1000", f, n, publishing(f, true, 100, 1000)));
+      cases.add(
+          new Case(
+              "b*",
+              "FAKE broker: publish x 100 B, confirms <= 1000",
+              f,
+              n,
+              publishing(f, true, 100, 1000)));
     }
 
     List<BenchClient> clients = List.of(new AmqpkitClient(), new ReferenceClient());
@@ -119,7 +141,15 @@ public final class SideBySide {
         Runtime.version(),
         Runtime.getRuntime().availableProcessors(),
         runs);
-    System.out.printf(Locale.ROOT, "%-4s %-52s %-10s %12s %14s %14s%n", "case", "", "client", "msgs/s", "CPU us/msg", "alloc B/msg");
+    System.out.printf(
+        Locale.ROOT,
+        "%-4s %-52s %-10s %12s %14s %14s%n",
+        "case",
+        "",
+        "client",
+        "msgs/s",
+        "CPU us/msg",
+        "alloc B/msg");
     try {
       for (Case c : cases) {
         // Warm both clients up on a fifth of the work, then alternate measured runs.
@@ -127,7 +157,8 @@ public final class SideBySide {
         List<List<Figures>> results = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) results.add(new ArrayList<>());
         for (int r = 0; r < runs; r++) {
-          for (int i = 0; i < clients.size(); i++) results.get(i).add(measure(c, clients.get(i), false));
+          for (int i = 0; i < clients.size(); i++)
+            results.get(i).add(measure(c, clients.get(i), false));
         }
         Figures amqpkit = median(results.get(0));
         Figures reference = median(results.get(1));
@@ -190,9 +221,11 @@ public final class SideBySide {
   }
 
   private static int readPort(Process fake) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
-    if (line == null || !line.startsWith("port ")) throw new IllegalStateException("fake broker said: " + line);
+    if (line == null || !line.startsWith("port "))
+      throw new IllegalStateException("fake broker said: " + line);
     return Integer.parseInt(line.substring(5).trim());
   }
 }

@@ -99,7 +99,8 @@ public final class AmqpConnection implements Connection {
     this.endpoint = endpoint;
     this.socket = socket;
     this.reader = new FrameReader(socket.getInputStream());
-    this.writer = new FrameWriter(socket.getOutputStream());
+    this.writer =
+        new FrameWriter(socket.getOutputStream(), "amqpkit-writer-" + id, this::writeFailed);
     this.channels = new AmqpChannel[options.channelMax() + 1];
     if (options.consumerExecutor() != null) {
       ownedExecutor = null;
@@ -157,8 +158,13 @@ public final class AmqpConnection implements Connection {
       if (options.tls()) socket = startTls(socket, options, endpoint, deadline);
       socket.setSoTimeout(remainingMillis(deadline));
       AmqpConnection connection = new AmqpConnection(options, endpoint, socket);
-      connection.handshake(deadline);
-      socket.setSoTimeout(0);
+      try {
+        connection.handshake(deadline);
+        socket.setSoTimeout(0);
+      } catch (IOException | RuntimeException e) {
+        connection.writer.drainAndClose(100);
+        throw e;
+      }
       connection.start();
       return connection;
     } catch (SocketTimeoutException e) {
@@ -477,6 +483,7 @@ public final class AmqpConnection implements Connection {
               e));
     } finally {
       closeOk.complete(null);
+      writer.drainAndClose(1000);
       closeQuietly(socket);
     }
   }
@@ -537,7 +544,17 @@ public final class AmqpConnection implements Connection {
         // The socket is closed next.
       }
       shutdown(missed);
-      closeQuietly(socket); // unblocks any writer stuck on it
+      // Give the close a moment to go out, off the shared timer thread, then close the socket,
+      // which also unblocks any writer stuck on it.
+      Thread closer =
+          new Thread(
+              () -> {
+                writer.drainAndClose(1000);
+                closeQuietly(socket);
+              },
+              "amqpkit-closer-" + id);
+      closer.setDaemon(true);
+      closer.start();
       return;
     }
     if (now - writer.lastWriteNanos() >= interval / 2) {

@@ -3,12 +3,23 @@ package dev.amqpkit.amqp091.internal;
 import dev.amqpkit.amqp091.BasicProperties;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * Writes frames to the socket. One lock keeps a message's frames together; frames are encoded into
- * one reusable buffer, which is flushed when no other writer is waiting (so concurrent publishers
- * share writes) or when it fills. Large bodies go to the socket straight from the caller's array.
+ * Writes frames to the socket behind the callers' backs. Callers encode frames into a pending
+ * buffer under {@code lock} and return; a flusher thread swaps the pending buffer for an empty one
+ * and writes it whole, so a stream of small messages costs few system calls. A message's frames are
+ * appended under one lock hold, so they are never interleaved with another's.
+ *
+ * <p>Order: every socket write happens under {@code socketLock}, and the flusher takes it before it
+ * lets go of {@code lock} when it swaps, so batches reach the socket in the order they were
+ * appended. Bodies larger than {@link #DIRECT_WRITE_THRESHOLD} are written straight from the
+ * caller's array, after everything appended before them.
+ *
+ * <p>Memory is bounded: a caller waits while {@link #MAX_PENDING} bytes are pending. A write
+ * failure is reported once to the failure handler, and every later call throws it.
  *
  * <p>Thread-safe.
  */
@@ -17,16 +28,33 @@ final class FrameWriter {
   private static final int METHOD = 1;
   private static final int HEADER = 2;
   private static final int BODY = 3;
-  private static final int FLUSH_THRESHOLD = 32 * 1024;
-  private static final int DIRECT_WRITE_THRESHOLD = 8 * 1024;
+  static final int DIRECT_WRITE_THRESHOLD = 64 * 1024;
+  static final int MAX_PENDING = 512 * 1024;
+  private static final int BUFFER_SIZE = 256 * 1024;
 
   private final OutputStream out;
+  private final Consumer<IOException> onFailure;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Encoder buffer = new Encoder(FLUSH_THRESHOLD + 1024);
+  private final Condition work = lock.newCondition();
+  private final Condition room = lock.newCondition();
+  private final ReentrantLock socketLock = new ReentrantLock();
+  private final byte[] frameHeader = new byte[7];
+
+  // Guarded by lock.
+  private Encoder pending = new Encoder(BUFFER_SIZE);
+  private Encoder writing = new Encoder(BUFFER_SIZE);
+  private boolean flusherWaiting;
+  private boolean closed;
+  private IOException failure;
+
   private volatile long lastWriteNanos = System.nanoTime();
 
-  FrameWriter(OutputStream out) {
+  FrameWriter(OutputStream out, String name, Consumer<IOException> onFailure) {
     this.out = out;
+    this.onFailure = onFailure;
+    Thread flusher = new Thread(this::flushLoop, name);
+    flusher.setDaemon(true);
+    flusher.start();
   }
 
   long lastWriteNanos() {
@@ -36,10 +64,11 @@ final class FrameWriter {
   void writeMethod(int channel, Method method) throws IOException {
     lock.lock();
     try {
-      int sizeAt = beginFrame(METHOD, channel);
-      method.encode(buffer);
-      endFrame(sizeAt);
-      flushIfIdle();
+      awaitRoom();
+      int sizeAt = beginFrame(pending, METHOD, channel);
+      method.encode(pending);
+      endFrame(pending, sizeAt);
+      wakeFlusher();
     } finally {
       lock.unlock();
     }
@@ -54,19 +83,17 @@ final class FrameWriter {
       throws IOException {
     lock.lock();
     try {
-      int sizeAt = beginFrame(METHOD, channel);
-      method.encode(buffer);
-      endFrame(sizeAt);
+      awaitRoom();
+      int sizeAt = beginFrame(pending, METHOD, channel);
+      method.encode(pending);
+      endFrame(pending, sizeAt);
       contentFrames(channel, properties, body, frameMax);
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * Writes a {@code basic.publish} and its content, encoding the method in place: the publish path
-   * allocates nothing.
-   */
+  /** Writes a {@code basic.publish} and its content, encoding the method in place. */
   void writePublish(
       int channel,
       String exchange,
@@ -78,103 +105,205 @@ final class FrameWriter {
       throws IOException {
     lock.lock();
     try {
-      int sizeAt = beginFrame(METHOD, channel);
-      buffer
-          .shortUint(Method.BasicPublish.CLASS_ID)
-          .shortUint(Method.BasicPublish.METHOD_ID)
-          .shortUint(0)
-          .shortString(exchange)
-          .shortString(routingKey)
-          .octet(mandatory ? 1 : 0);
-      endFrame(sizeAt);
+      awaitRoom();
+      encodePublishMethod(pending, channel, exchange, routingKey, mandatory);
       contentFrames(channel, properties, body, frameMax);
     } finally {
       lock.unlock();
     }
   }
 
-  private void contentFrames(int channel, BasicProperties properties, byte[] body, int frameMax)
-      throws IOException {
-    int sizeAt = beginFrame(HEADER, channel);
-    ContentHeader.encode(buffer, body.length, properties);
-    endFrame(sizeAt);
+  /** Appends one method frame. */
+  static void encodeMethod(Encoder e, int channel, Method method) {
+    int sizeAt = beginFrame(e, METHOD, channel);
+    method.encode(e);
+    endFrame(e, sizeAt);
+  }
+
+  /** Appends the method frame of a {@code basic.publish}. */
+  static void encodePublishMethod(
+      Encoder e, int channel, String exchange, String routingKey, boolean mandatory) {
+    int sizeAt = beginFrame(e, METHOD, channel);
+    e.shortUint(Method.BasicPublish.CLASS_ID)
+        .shortUint(Method.BasicPublish.METHOD_ID)
+        .shortUint(0)
+        .shortString(exchange)
+        .shortString(routingKey)
+        .octet(mandatory ? 1 : 0);
+    endFrame(e, sizeAt);
+  }
+
+  /** Appends the content header frame and the body frames of a message. */
+  static void encodeContent(
+      Encoder e, int channel, BasicProperties properties, byte[] body, int frameMax) {
+    int sizeAt = beginFrame(e, HEADER, channel);
+    ContentHeader.encode(e, body.length, properties);
+    endFrame(e, sizeAt);
     int maxChunk = frameMax - 8;
     for (int offset = 0; offset < body.length; offset += maxChunk) {
       int length = Math.min(maxChunk, body.length - offset);
-      buffer.octet(BODY).shortUint(channel).longInt(length);
-      if (length >= DIRECT_WRITE_THRESHOLD) {
-        flush();
-        out.write(body, offset, length);
-      } else {
-        buffer.bytes(body, offset, length);
-      }
-      buffer.octet(FrameReader.FRAME_END);
-      if (buffer.position() >= FLUSH_THRESHOLD) flush();
+      e.octet(BODY).shortUint(channel).longInt(length);
+      e.bytes(body, offset, length);
+      e.octet(FrameReader.FRAME_END);
     }
-    flushIfIdle();
+  }
+
+  private void contentFrames(int channel, BasicProperties properties, byte[] body, int frameMax)
+      throws IOException {
+    if (body.length < DIRECT_WRITE_THRESHOLD) {
+      encodeContent(pending, channel, properties, body, frameMax);
+      wakeFlusher();
+      return;
+    }
+    int sizeAt = beginFrame(pending, HEADER, channel);
+    ContentHeader.encode(pending, body.length, properties);
+    endFrame(pending, sizeAt);
+    // Large body: write what is pending and then the body straight from the caller's array,
+    // after the flusher's batch in flight (it holds socketLock while it writes).
+    socketLock.lock();
+    try {
+      writeOut(pending);
+      int maxChunk = frameMax - 8;
+      for (int offset = 0; offset < body.length; offset += maxChunk) {
+        int length = Math.min(maxChunk, body.length - offset);
+        frameHeader[0] = BODY;
+        frameHeader[1] = (byte) (channel >>> 8);
+        frameHeader[2] = (byte) channel;
+        frameHeader[3] = (byte) (length >>> 24);
+        frameHeader[4] = (byte) (length >>> 16);
+        frameHeader[5] = (byte) (length >>> 8);
+        frameHeader[6] = (byte) length;
+        out.write(frameHeader);
+        out.write(body, offset, length);
+        out.write(FrameReader.FRAME_END);
+      }
+      out.flush();
+      lastWriteNanos = System.nanoTime();
+    } catch (IOException e) {
+      throw failed(e);
+    } finally {
+      socketLock.unlock();
+    }
   }
 
   /**
-   * Writes a method if the lock is free, without waiting for it; for the timer thread, which must
-   * never block behind a writer stuck on a full socket.
+   * Appends a method if the lock is free, without waiting for it; for the timer thread, which must
+   * never block behind a writer.
    *
-   * @return whether it was written
+   * @return whether it was appended
    */
   boolean tryWriteMethod(int channel, Method method) throws IOException {
     if (!lock.tryLock()) return false;
     try {
-      int sizeAt = beginFrame(METHOD, channel);
-      method.encode(buffer);
-      endFrame(sizeAt);
-      flush();
+      checkFailure();
+      int sizeAt = beginFrame(pending, METHOD, channel);
+      method.encode(pending);
+      endFrame(pending, sizeAt);
+      wakeFlusher();
       return true;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Writes a heartbeat unless another writer holds the lock (which writes anyway). */
+  /** Appends a heartbeat unless a writer holds the lock (then frames are flowing anyway). */
   void writeHeartbeat() throws IOException {
     if (!lock.tryLock()) return;
     try {
-      buffer.octet(FRAME_HEARTBEAT).shortUint(0).longInt(0).octet(FrameReader.FRAME_END);
-      flush();
+      checkFailure();
+      pending.octet(FRAME_HEARTBEAT).shortUint(0).longInt(0).octet(FrameReader.FRAME_END);
+      wakeFlusher();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Writes raw bytes, such as the protocol header, and flushes. */
+  /** Appends raw bytes, such as the protocol header. */
   void writeRaw(byte[] bytes) throws IOException {
     lock.lock();
     try {
-      buffer.bytes(bytes, 0, bytes.length);
-      flush();
+      awaitRoom();
+      pending.bytes(bytes, 0, bytes.length);
+      wakeFlusher();
     } finally {
       lock.unlock();
     }
   }
 
-  private int beginFrame(int type, int channel) {
-    buffer.octet(type).shortUint(channel);
-    int sizeAt = buffer.position();
-    buffer.longInt(0);
-    return sizeAt;
+  /**
+   * Refuses further writes and waits, at most {@code timeoutMillis}, for what is pending to reach
+   * the socket; the flusher then ends.
+   */
+  void drainAndClose(long timeoutMillis) {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    try {
+      // A writer stuck on a dead socket may hold the lock: never wait past the timeout for it.
+      if (!lock.tryLock(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      closed = true;
+      work.signalAll();
+      room.signalAll();
+      while ((pending.position() > 0 || socketLock.isLocked()) && failure == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) break;
+        try {
+          room.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
-  private void endFrame(int sizeAt) {
-    int end = buffer.position();
-    buffer.position(sizeAt);
-    buffer.longInt(end - sizeAt - 4);
-    buffer.position(end);
-    buffer.octet(FrameReader.FRAME_END);
+  // ---- the flusher ----
+
+  private void flushLoop() {
+    while (true) {
+      Encoder batch;
+      lock.lock();
+      try {
+        room.signalAll(); // the last batch is out: wake writers waiting for room or a drain
+        while (pending.position() == 0 && !closed && failure == null) {
+          flusherWaiting = true;
+          try {
+            work.await();
+          } catch (InterruptedException e) {
+            return;
+          } finally {
+            flusherWaiting = false;
+          }
+        }
+        if (failure != null || pending.position() == 0) return;
+        batch = pending;
+        pending = writing;
+        writing = batch;
+        socketLock.lock(); // before unlocking lock: batches reach the socket in order
+        room.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      try {
+        writeOut(batch);
+        out.flush();
+        lastWriteNanos = System.nanoTime();
+      } catch (IOException e) {
+        failed(e);
+        return;
+      } finally {
+        socketLock.unlock();
+      }
+    }
   }
 
-  private void flushIfIdle() throws IOException {
-    if (!lock.hasQueuedThreads() || buffer.position() >= FLUSH_THRESHOLD) flush();
-  }
-
-  private void flush() throws IOException {
+  /** Writes and clears a buffer; the caller holds socketLock. */
+  private void writeOut(Encoder buffer) throws IOException {
     if (buffer.position() > 0) {
       try {
         out.write(buffer.array(), 0, buffer.position());
@@ -182,7 +311,55 @@ final class FrameWriter {
         buffer.reset();
       }
     }
-    out.flush();
-    lastWriteNanos = System.nanoTime();
+  }
+
+  private IOException failed(IOException e) {
+    boolean first;
+    lock.lock();
+    try {
+      first = failure == null;
+      if (first) failure = e;
+      room.signalAll();
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (first) onFailure.accept(e);
+    return e;
+  }
+
+  // ---- under lock ----
+
+  private void awaitRoom() throws IOException {
+    checkFailure();
+    while (pending.position() >= MAX_PENDING) {
+      room.awaitUninterruptibly();
+      checkFailure();
+    }
+  }
+
+  private void checkFailure() throws IOException {
+    if (failure != null)
+      throw new IOException("an earlier write failed: " + failure.getMessage(), failure);
+    if (closed) throw new IOException("the connection is closed");
+  }
+
+  private void wakeFlusher() {
+    if (flusherWaiting) work.signal();
+  }
+
+  private static int beginFrame(Encoder e, int type, int channel) {
+    e.octet(type).shortUint(channel);
+    int sizeAt = e.position();
+    e.longInt(0);
+    return sizeAt;
+  }
+
+  private static void endFrame(Encoder e, int sizeAt) {
+    int end = e.position();
+    e.position(sizeAt);
+    e.longInt(end - sizeAt - 4);
+    e.position(end);
+    e.octet(FrameReader.FRAME_END);
   }
 }

@@ -99,7 +99,10 @@ public interface Channel extends AutoCloseable {
   void basicCancel(String consumerTag);
 
   /**
-   * Publishes a message and returns once its frames are handed to the socket.
+   * Publishes a message and returns once its frames are queued for the socket; the connection's
+   * writer thread sends queued frames in batches. When 512 KiB are already queued (the broker or
+   * the network is slower than the publisher), the call waits for room: publishing is
+   * back-pressured, never buffered without bound.
    *
    * <p>Safe to call from many threads. On a channel in confirm mode the returned future completes
    * when the broker confirms the message, or exceptionally with {@link PublishNackedException} or,

@@ -138,4 +138,45 @@ class ConnectionIT {
     assertThat(connection.isOpen()).isFalse();
     assertThat(channel.isOpen()).isFalse();
   }
+
+  @Test
+  void channelMaxIsHonoured(RabbitMq broker) {
+    try (Connection connection =
+        Connection.open(ConnectionOptions.builder().uri(broker.uri()).channelMax(3).build())) {
+      assertThat(connection.channelMax()).isEqualTo(3);
+      Channel first = connection.openChannel();
+      connection.openChannel();
+      connection.openChannel();
+
+      assertThatThrownBy(connection::openChannel)
+          .isInstanceOf(AmqpException.class)
+          .hasMessageContaining("all 3 channels");
+
+      first.close();
+      assertThat(connection.openChannel().number()).isEqualTo(first.number());
+    }
+  }
+
+  @Test
+  void synchronousCallsFromManyThreadsTakeTurnsOnOneChannel(RabbitMq broker) throws Exception {
+    try (Connection connection = Connection.open(broker.uri())) {
+      Channel channel = connection.openChannel();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        java.util.List<java.util.concurrent.Future<QueueDeclareOk>> results =
+            new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+          String queue = broker.queueName("turns-" + i);
+          results.add(pool.submit(() -> channel.queueDeclare(QueueSpec.named(queue))));
+        }
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        for (var result : results) declared.add(result.get(30, TimeUnit.SECONDS).queue());
+        assertThat(declared).hasSize(64);
+        assertThat(channel.isOpen()).isTrue();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
 }

@@ -208,4 +208,22 @@ class ChannelIT {
     channel.exchangeDeclarePassive(source);
     assertThat(channel.queueDelete(queue)).isZero();
   }
+
+  @Test
+  void whatTheApplicationChainsToAConfirmNeverRunsOnTheIoThread(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("q");
+    channel.queueDeclare(QueueSpec.named(queue));
+    channel.confirmSelect();
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    for (int i = 0; i < 2000; i++) {
+      channel
+          .basicPublish("", queue, BasicProperties.EMPTY, new byte[10])
+          .thenRun(() -> threads.add(Thread.currentThread().getName()));
+    }
+    channel.waitForConfirms(Duration.ofSeconds(20));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !threads.isEmpty());
+    assertThat(threads).noneMatch(name -> name.startsWith("amqpkit-reader"));
+  }
 }

@@ -476,19 +476,20 @@ final class AmqpChannel implements Channel {
         settled = one == null ? List.of() : List.of(one);
       }
     }
-    for (CompletableFuture<Void> f : settled) {
-      if (ack) f.complete(null);
-      else f.completeExceptionally(new PublishNackedException(sequence));
-    }
-    if (!confirmListeners.isEmpty()) {
-      callbacks.execute(
-          () -> {
-            for (ConfirmListener l : confirmListeners) {
-              if (ack) l.acked(sequence, multiple);
-              else l.nacked(sequence, multiple);
-            }
-          });
-    }
+    if (settled.isEmpty() && confirmListeners.isEmpty()) return;
+    // Completing a future runs what the application chained to it: never on the I/O thread.
+    // One task per confirm frame, in arrival order, with the listeners.
+    callbacks.execute(
+        () -> {
+          for (CompletableFuture<Void> f : settled) {
+            if (ack) f.complete(null);
+            else f.completeExceptionally(new PublishNackedException(sequence));
+          }
+          for (ConfirmListener l : confirmListeners) {
+            if (ack) l.acked(sequence, multiple);
+            else l.nacked(sequence, multiple);
+          }
+        });
   }
 
   // ---- tx ----
@@ -562,7 +563,12 @@ final class AmqpChannel implements Channel {
     synchronized (publishLock) {
       failed = unconfirmed.clear();
     }
-    for (CompletableFuture<Void> f : failed) f.completeExceptionally(cause);
+    if (!failed.isEmpty()) {
+      callbacks.execute(
+          () -> {
+            for (CompletableFuture<Void> f : failed) f.completeExceptionally(cause);
+          });
+    }
     callbacks.execute(
         () -> {
           for (ChannelListener l : listeners) l.closed(cause);

@@ -143,6 +143,20 @@ public final class Decoder {
     return s;
   }
 
+  /**
+   * A long string as a {@code String} when it is valid UTF-8, else as its {@code byte[]}: a
+   * field-table value must survive decoding byte for byte.
+   */
+  private Object longStringOrBytes() throws MalformedFrameException {
+    long length = longUint();
+    need(length, "long string");
+    String s = Utf8.decode(bytes, position, (int) length);
+    Object value =
+        s != null ? s : java.util.Arrays.copyOfRange(bytes, position, position + (int) length);
+    position += (int) length;
+    return value;
+  }
+
   public Instant timestamp() throws MalformedFrameException {
     return Instant.ofEpochSecond(longLong());
   }
@@ -150,8 +164,10 @@ public final class Decoder {
   /**
    * A field table, in wire order, unmodifiable. Values decode to {@code Boolean} (t), {@code Byte}
    * (b), {@code Short} (s, U, B), {@code Integer} (I, u), {@code Long} (l, L, i), {@code Float},
-   * {@code Double}, {@code BigDecimal} (D), {@code String} (S), {@code byte[]} (x), {@code Instant}
-   * (T), {@code List} (A), {@code Map} (F) and {@code null} (V).
+   * {@code Double}, {@code BigDecimal} (D), {@code String} (S, when valid UTF-8), {@code byte[]}
+   * (x, and S when not valid UTF-8), {@code Instant} (T), {@code List} (A), {@code Map} (F) and
+   * {@code null} (V). Every value survives exactly; unsigned and specification-only tags come back
+   * as the Java type that holds their range, and are re-encoded with RabbitMQ's tag for it.
    */
   public Map<String, Object> table() throws MalformedFrameException {
     return table(1);
@@ -218,7 +234,7 @@ public final class Decoder {
         int scale = octet();
         yield new BigDecimal(BigInteger.valueOf(longInt()), scale);
       }
-      case 'S' -> longStringUtf8();
+      case 'S' -> longStringOrBytes();
       case 'x' -> longString();
       case 'T' -> timestamp();
       case 'A' -> array(depth + 1);

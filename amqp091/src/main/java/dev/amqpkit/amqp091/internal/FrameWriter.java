@@ -38,7 +38,8 @@ final class FrameWriter {
   private final Condition work = lock.newCondition();
   private final Condition room = lock.newCondition();
   private final ReentrantLock socketLock = new ReentrantLock();
-  private final byte[] frameHeader = new byte[7];
+  // The previous body frame's end octet and the next body frame's header, written together.
+  private final byte[] frameJoint = new byte[8];
 
   // Guarded by lock.
   private Encoder pending = new Encoder(BUFFER_SIZE);
@@ -159,24 +160,32 @@ final class FrameWriter {
     ContentHeader.encode(pending, body.length, properties);
     endFrame(pending, sizeAt);
     // Large body: write what is pending and then the body straight from the caller's array,
-    // after the flusher's batch in flight (it holds socketLock while it writes).
+    // after the flusher's batch in flight (it holds socketLock while it writes). Each frame costs
+    // two writes: its header joined to the previous frame's end octet, then its payload.
     socketLock.lock();
     try {
-      writeOut(pending);
       int maxChunk = frameMax - 8;
       for (int offset = 0; offset < body.length; offset += maxChunk) {
         int length = Math.min(maxChunk, body.length - offset);
-        frameHeader[0] = BODY;
-        frameHeader[1] = (byte) (channel >>> 8);
-        frameHeader[2] = (byte) channel;
-        frameHeader[3] = (byte) (length >>> 24);
-        frameHeader[4] = (byte) (length >>> 16);
-        frameHeader[5] = (byte) (length >>> 8);
-        frameHeader[6] = (byte) length;
-        out.write(frameHeader);
+        if (offset == 0) {
+          pending.octet(BODY).shortUint(channel).longInt(length);
+          writeOut(pending);
+        } else {
+          frameJoint[0] = (byte) FrameReader.FRAME_END;
+          frameJoint[1] = BODY;
+          frameJoint[2] = (byte) (channel >>> 8);
+          frameJoint[3] = (byte) channel;
+          frameJoint[4] = (byte) (length >>> 24);
+          frameJoint[5] = (byte) (length >>> 16);
+          frameJoint[6] = (byte) (length >>> 8);
+          frameJoint[7] = (byte) length;
+          out.write(frameJoint);
+        }
         out.write(body, offset, length);
-        out.write(FrameReader.FRAME_END);
       }
+      // The last frame's end octet leads the next batch.
+      pending.octet(FrameReader.FRAME_END);
+      wakeFlusher();
       out.flush();
       lastWriteNanos = System.nanoTime();
     } catch (IOException e) {

@@ -355,4 +355,20 @@ class FieldTableTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("x-neg");
   }
+
+  @Test
+  void aLongStringThatIsNotUtf8KeepsItsBytes() throws Exception {
+    byte[] notUtf8 = {(byte) 0xC3, 0x28, (byte) 0xFF, 0x00};
+    Encoder entries = new Encoder(16);
+    entries.shortString("raw").octet('S').longString(notUtf8);
+    entries.shortString("text").octet('S').longString("héllo");
+
+    Map<String, Object> read = tableBytes(entries).table();
+
+    assertThat(read.get("raw")).isInstanceOf(byte[].class);
+    assertThat((byte[]) read.get("raw")).containsExactly(notUtf8);
+    assertThat(read).containsEntry("text", "héllo");
+    // And it survives a second trip: re-encoded (as x) and decoded, the bytes are the same.
+    assertThat((byte[]) roundTrip(read).get("raw")).containsExactly(notUtf8);
+  }
 }

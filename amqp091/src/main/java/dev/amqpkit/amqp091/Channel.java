@@ -158,6 +158,9 @@ public interface Channel extends AutoCloseable {
   /**
    * Waits until every message published so far is confirmed.
    *
+   * <p>Confirms are completed on this channel's callback executor, so calling this from one of this
+   * channel's own callbacks can only end in the timeout.
+   *
    * @throws PublishNackedException if the broker nacked any of them
    * @throws AmqpTimeoutException if they are not all confirmed within {@code timeout}
    * @throws IllegalStateException if the channel is not in confirm mode

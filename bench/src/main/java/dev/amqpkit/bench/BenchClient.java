@@ -20,5 +20,8 @@ interface BenchClient {
      * multiple.
      */
     long consume(String queue, int count, int prefetch, int ackEvery) throws Exception;
+
+    @Override
+    void close() throws java.io.IOException;
   }
 }

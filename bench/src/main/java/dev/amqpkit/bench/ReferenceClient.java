@@ -68,7 +68,7 @@ final class ReferenceClient implements BenchClient {
       }
 
       @Override
-      public void close() throws Exception {
+      public void close() throws java.io.IOException {
         connection.close();
       }
     };

@@ -21,6 +21,13 @@ public final class Decoder {
   /** How deep field tables and arrays may nest. */
   public static final int MAX_TABLE_DEPTH = 64;
 
+  // Short strings repeat (consumer tags, exchanges, routing keys, content types): the last one
+  // decoded for each of a few slots is kept, so a steady stream of deliveries reuses them.
+  private static final int STRING_CACHE_SIZE = 64;
+  private static final int MAX_CACHED_LENGTH = 64;
+  private final byte[][] cachedBytes = new byte[STRING_CACHE_SIZE][];
+  private final String[] cachedStrings = new String[STRING_CACHE_SIZE];
+
   private byte[] bytes;
   private int position;
   private int limit;
@@ -116,13 +123,31 @@ public final class Decoder {
   public String shortString() throws MalformedFrameException {
     int length = octet();
     need(length, "short string");
+    int slot = slot(bytes, position, length);
+    byte[] cached = cachedBytes[slot];
+    if (cached != null
+        && java.util.Arrays.equals(cached, 0, cached.length, bytes, position, position + length)) {
+      position += length;
+      return cachedStrings[slot];
+    }
     String s = Utf8.decode(bytes, position, length);
     if (s == null) {
       throw new MalformedFrameException(
           MalformedFrameException.SYNTAX_ERROR, "a short string is not valid UTF-8");
     }
+    if (length <= MAX_CACHED_LENGTH) {
+      cachedBytes[slot] = java.util.Arrays.copyOfRange(bytes, position, position + length);
+      cachedStrings[slot] = s;
+    }
     position += length;
     return s;
+  }
+
+  /** A direct-mapped slot for a short string's bytes. */
+  private static int slot(byte[] b, int offset, int length) {
+    int h = length;
+    for (int i = offset, end = offset + length; i < end; i++) h = 31 * h + b[i];
+    return (h ^ (h >>> 16)) & (STRING_CACHE_SIZE - 1);
   }
 
   public byte[] longString() throws MalformedFrameException {

@@ -74,4 +74,44 @@ class BlockedIT {
       assertThat(connection.isOpen()).isTrue();
     }
   }
+
+  @Test
+  void publishingIntoABrokerThatStopsReadingTimesOutInsteadOfHanging(RabbitMq broker)
+      throws Exception {
+    assumeTrue(rabbitmqctlAvailable(broker), "needs rabbitmqctl for the local broker");
+    ConnectionOptions options =
+        ConnectionOptions.builder()
+            .uri(broker.uri())
+            .rpcTimeout(java.time.Duration.ofSeconds(2))
+            .build();
+    try (Connection connection = Connection.open(options)) {
+      Channel channel = connection.openChannel();
+      channel.confirmSelect();
+      long before = channel.nextPublishSequenceNumber();
+      byte[] body = new byte[32 * 1024]; // under the direct-write size: it queues
+      AmqpTimeoutException timeout = null;
+      long sent = 0;
+      try {
+        rabbitmqctl("set_vm_memory_high_watermark", "0");
+        // The broker stops reading once blocked: socket buffers fill, then the client's queue.
+        for (int i = 0; i < 4096 && timeout == null; i++) {
+          try {
+            channel.basicPublish("amq.fanout", "", BasicProperties.EMPTY, body);
+            sent++;
+          } catch (AmqpTimeoutException e) {
+            timeout = e;
+          }
+        }
+      } finally {
+        rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+      }
+
+      assertThat(timeout).as("a publish that could not be queued").isNotNull();
+      assertThat(timeout).hasMessageContaining("not reading");
+      // The timed-out publish took no sequence number, and the connection is still usable.
+      assertThat(channel.nextPublishSequenceNumber()).isEqualTo(before + sent);
+      channel.waitForConfirms(java.time.Duration.ofSeconds(30));
+      assertThat(connection.isOpen()).isTrue();
+    }
+  }
 }

@@ -360,6 +360,11 @@ final class AmqpChannel implements Channel {
       long sequence = unconfirmed.add(confirmed);
       try {
         connection.sendPublish(number, exchange, routingKey, mandatory, props, body);
+      } catch (AmqpTimeoutException e) {
+        // Nothing was queued: give the sequence number back so later confirms still match.
+        unconfirmed.removeLast(sequence);
+        confirmed.completeExceptionally(e);
+        throw e;
       } catch (RuntimeException e) {
         unconfirmed.take(sequence);
         confirmed.completeExceptionally(e);

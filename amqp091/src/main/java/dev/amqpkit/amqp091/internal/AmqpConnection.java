@@ -100,7 +100,11 @@ public final class AmqpConnection implements Connection {
     this.socket = socket;
     this.reader = new FrameReader(socket.getInputStream());
     this.writer =
-        new FrameWriter(socket.getOutputStream(), "amqpkit-writer-" + id, this::writeFailed);
+        new FrameWriter(
+            socket.getOutputStream(),
+            "amqpkit-writer-" + id,
+            options.rpcTimeout(),
+            this::writeFailed);
     this.channels = new AmqpChannel[options.channelMax() + 1];
     if (options.consumerExecutor() != null) {
       ownedExecutor = null;
@@ -572,6 +576,8 @@ public final class AmqpConnection implements Connection {
     ensureOpen();
     try {
       writer.writeMethod(channel, method);
+    } catch (FrameWriter.NoRoomException e) {
+      throw new AmqpTimeoutException(e.getMessage());
     } catch (IOException e) {
       throw writeFailed(e);
     }
@@ -587,6 +593,8 @@ public final class AmqpConnection implements Connection {
     ensureOpen();
     try {
       writer.writePublish(channel, exchange, routingKey, mandatory, props, body, frameMax);
+    } catch (FrameWriter.NoRoomException e) {
+      throw new AmqpTimeoutException(e.getMessage());
     } catch (IOException e) {
       throw writeFailed(e);
     }

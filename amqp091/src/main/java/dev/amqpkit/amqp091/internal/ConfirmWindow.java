@@ -26,6 +26,23 @@ final class ConfirmWindow<T> {
     return nextSequence++;
   }
 
+  /**
+   * Takes back the last {@link #add}, for a publish that never reached the wire: the broker numbers
+   * only what it receives.
+   *
+   * @throws IllegalStateException if {@code sequence} is not the last one added
+   */
+  void removeLast(long sequence) {
+    if (sequence != nextSequence - 1 || count == 0) {
+      throw new IllegalStateException("sequence " + sequence + " is not the last one added");
+    }
+    int slot = (head + count - 1) % slots.length;
+    if (slots[slot] != null) outstanding--;
+    slots[slot] = null;
+    count--;
+    nextSequence--;
+  }
+
   /** The sequence number the next {@link #add} returns. */
   long nextSequence() {
     return nextSequence;

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * appended. Bodies larger than {@link #DIRECT_WRITE_THRESHOLD} are written straight from the
  * caller's array, after everything appended before them.
  *
- * <p>Memory is bounded: a caller waits while {@link #MAX_PENDING} bytes are pending. A write
- * failure is reported once to the failure handler, and every later call throws it.
+ * <p>Memory is bounded: a caller waits while {@link #MAX_PENDING} bytes are pending, at most the
+ * wait given at construction ({@link NoRoomException} then, with nothing queued). A write failure
+ * is reported once to the failure handler, and every later call throws it.
  *
  * <p>Thread-safe.
  */
@@ -34,6 +35,7 @@ final class FrameWriter {
 
   private final OutputStream out;
   private final Consumer<IOException> onFailure;
+  private final long maxWaitForRoomNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition room = lock.newCondition();
@@ -50,8 +52,13 @@ final class FrameWriter {
 
   private volatile long lastWriteNanos = System.nanoTime();
 
-  FrameWriter(OutputStream out, String name, Consumer<IOException> onFailure) {
+  FrameWriter(
+      OutputStream out,
+      String name,
+      java.time.Duration maxWaitForRoom,
+      Consumer<IOException> onFailure) {
     this.out = out;
+    this.maxWaitForRoomNanos = maxWaitForRoom.toNanos();
     this.onFailure = onFailure;
     Thread flusher = new Thread(this::flushLoop, name);
     flusher.setDaemon(true);
@@ -341,9 +348,34 @@ final class FrameWriter {
 
   private void awaitRoom() throws IOException {
     checkFailure();
+    if (pending.position() < MAX_PENDING) return;
+    long left = maxWaitForRoomNanos;
     while (pending.position() >= MAX_PENDING) {
-      room.awaitUninterruptibly();
+      if (left <= 0) {
+        throw new NoRoomException(
+            "nothing could be queued for "
+                + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
+                + " ms: the broker is not reading (a resource alarm?) or the network is stalled");
+      }
+      try {
+        left = room.awaitNanos(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting to queue frames");
+      }
       checkFailure();
+    }
+  }
+
+  /**
+   * The pending buffer stayed full for the whole wait; nothing of the call was queued, so the
+   * connection is intact.
+   */
+  static final class NoRoomException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NoRoomException(String message) {
+      super(message);
     }
   }
 

@@ -211,4 +211,20 @@ class ConfirmWindowTest {
         .collect(mostOutstanding > 64)
         .coverage(checker -> checker.check(true).percentage(p -> p >= 15));
   }
+
+  @Test
+  void theLastAddCanBeTakenBackAndItsNumberIsReused() {
+    ConfirmWindow<String> window = new ConfirmWindow<>();
+    window.add("a");
+    long b = window.add("b");
+
+    window.removeLast(b);
+
+    assertThat(window.outstanding()).isEqualTo(1);
+    assertThat(window.nextSequence()).isEqualTo(b);
+    assertThat(window.add("c")).isEqualTo(b);
+    assertThat(window.takeUpTo(b)).containsExactly("a", "c");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> window.removeLast(1))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -101,15 +101,17 @@ public interface Channel extends AutoCloseable {
   /**
    * Publishes a message and returns once its frames are queued for the socket; the connection's
    * writer thread sends queued frames in batches. When 512 KiB are already queued (the broker or
-   * the network is slower than the publisher), the call waits for room: publishing is
-   * back-pressured, never buffered without bound.
+   * the network is slower than the publisher), the call waits for room, at most the RPC timeout:
+   * publishing is back-pressured, never buffered without bound. A body of 64 KiB or more is written
+   * by the calling thread, straight from its array, and waits on the socket itself.
    *
    * <p>Safe to call from many threads. On a channel in confirm mode the returned future completes
    * when the broker confirms the message, or exceptionally with {@link PublishNackedException} or,
    * if the channel closes first, {@link ChannelClosedException}; otherwise it is already done.
    *
    * @throws ChannelClosedException if the channel is closed
-   * @throws MessageTooLargeException if the body is longer than {@code Integer.MAX_VALUE}
+   * @throws AmqpTimeoutException if the message could not be queued within the RPC timeout; nothing
+   *     of it was sent, and the channel and connection stay usable
    */
   CompletableFuture<Void> basicPublish(
       String exchange, String routingKey, BasicProperties properties, byte[] body);

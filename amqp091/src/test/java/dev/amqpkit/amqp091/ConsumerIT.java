@@ -207,4 +207,29 @@ class ConsumerIT {
     assertThat(seen).containsExactly("m0", "m1");
     assertThat(channel.isOpen()).isTrue();
   }
+
+  @Test
+  void deliveriesRunOnTheApplicationsExecutorWhenGivenOne(RabbitMq broker) throws Exception {
+    java.util.concurrent.ExecutorService mine =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2, r -> new Thread(r, "application-pool"));
+    try (Connection own =
+        Connection.open(
+            ConnectionOptions.builder().uri(broker.uri()).consumerExecutor(mine).build())) {
+      Channel ch = own.openChannel();
+      String queue = broker.queueName("q");
+      ch.queueDeclare(QueueSpec.named(queue));
+      BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+      ch.basicConsume(
+          queue,
+          ConsumeOptions.defaults().autoAck(),
+          d -> threads.add(Thread.currentThread().getName()));
+
+      ch.basicPublish("", queue, BasicProperties.EMPTY, new byte[1]);
+
+      assertThat(threads.poll(10, TimeUnit.SECONDS)).isEqualTo("application-pool");
+    } finally {
+      mine.shutdownNow();
+    }
+  }
 }

@@ -637,6 +637,17 @@ class BadPeerTest {
     assertThat(late.closed).hasSize(1);
   }
 
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.SECONDS)
+  void aPeerThatAnswersWithAnotherProtocolHeaderIsNamed() {
+    server.expectProtocolHeader().sendRaw(new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0}).start();
+
+    assertThatThrownBy(() -> Connection.open(options().build()))
+        .isInstanceOf(ConnectFailedException.class)
+        .hasMessageContaining("does not speak AMQP 0-9-1")
+        .hasMessageContaining("protocol header of AMQP 1-0-0");
+  }
+
   // ---- helpers ----
 
   private ConnectionOptions.Builder options() {

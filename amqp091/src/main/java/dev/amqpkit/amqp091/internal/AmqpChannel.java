@@ -22,6 +22,7 @@ import dev.amqpkit.amqp091.QueueDeclareOk;
 import dev.amqpkit.amqp091.QueueSpec;
 import dev.amqpkit.amqp091.Requeue;
 import dev.amqpkit.amqp091.ReturnedMessage;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -36,12 +37,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A channel. The reader thread calls {@link #handleFrame}; application threads call the {@link
  * Channel} methods. Synchronous methods take the RPC permit, so one is on the wire at a time.
  */
 final class AmqpChannel implements Channel {
+  private static final Logger log = LoggerFactory.getLogger(AmqpChannel.class);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final AmqpConnection connection;
@@ -672,7 +676,7 @@ final class AmqpChannel implements Channel {
 
   // ---- inbound, on the reader thread ----
 
-  void handleFrame(int type, Decoder d) throws MalformedFrameException {
+  void handleFrame(int type, Decoder d) throws MalformedFrameException, IOException {
     if (discardRemaining >= 0 && type != 1) {
       discardContent(type, d);
       return;
@@ -700,7 +704,7 @@ final class AmqpChannel implements Channel {
     }
   }
 
-  private void handleMethod(Method m) throws MalformedFrameException {
+  private void handleMethod(Method m) throws MalformedFrameException, IOException {
     if (m.hasContent()) {
       if (!(m instanceof Method.BasicDeliver
           || m instanceof Method.BasicReturn
@@ -717,7 +721,7 @@ final class AmqpChannel implements Channel {
     } else if (m instanceof Method.BasicNack nack) {
       confirm(nack.deliveryTag(), nack.multiple(), false);
     } else if (m instanceof Method.ChannelClose close) {
-      connection.send(number, new Method.ChannelCloseOk());
+      connection.sendReply(number, new Method.ChannelCloseOk());
       connection.release(number);
       markClosed(
           new ChannelClosedException(
@@ -731,10 +735,12 @@ final class AmqpChannel implements Channel {
       connection.release(number);
       closeOk.complete(null);
     } else if (m instanceof Method.BasicCancel cancel) {
-      if (!cancel.noWait()) connection.send(number, new Method.BasicCancelOk(cancel.consumerTag()));
+      if (!cancel.noWait()) {
+        connection.sendReply(number, new Method.BasicCancelOk(cancel.consumerTag()));
+      }
       consumerCancelled(cancel.consumerTag(), CloseInitiator.BROKER);
     } else if (m instanceof Method.ChannelFlow flow) {
-      connection.send(number, new Method.ChannelFlowOk(flow.active()));
+      connection.sendReply(number, new Method.ChannelFlowOk(flow.active()));
       callbacks.execute(() -> listeners.forEach(l -> l.flow(flow.active())));
     } else if (m instanceof Method.BasicGetEmpty) {
       completeRpc(m, null);
@@ -761,7 +767,7 @@ final class AmqpChannel implements Channel {
     rpc.result.complete(result);
   }
 
-  private void handleHeader(Decoder d) throws MalformedFrameException {
+  private void handleHeader(Decoder d) throws MalformedFrameException, IOException {
     if (contentMethod == null || !expectingHeader) {
       throw new MalformedFrameException(
           MalformedFrameException.UNEXPECTED_FRAME,
@@ -780,21 +786,14 @@ final class AmqpChannel implements Channel {
     if (header.bodySize() == 0) contentComplete();
   }
 
-  private void tooLarge(long size, long limit) {
+  private void tooLarge(long size, long limit) throws IOException {
     String text = "message of " + size + " bytes is over the inbound limit of " + limit;
     MessageTooLargeException tooLarge =
         new MessageTooLargeException("channel " + number + ": " + text, size, limit);
     discardRemaining = size;
     contentMethod = null;
     if (discardRemaining == 0) discardRemaining = -1;
-    try {
-      connection.send(
-          number,
-          new Method.ChannelClose(
-              311, text.length() > 200 ? text.substring(0, 200) : text, 60, 60));
-    } catch (RuntimeException ignored) {
-      // the connection is going anyway
-    }
+    connection.sendReply(number, new Method.ChannelClose(311, text, 60, 60));
     markClosed(
         new ChannelClosedException(
             number, new CloseReason(311, text, 60, 60), CloseInitiator.CLIENT, tooLarge));
@@ -876,12 +875,11 @@ final class AmqpChannel implements Channel {
     try {
       handler.handle(delivery);
     } catch (Exception e) {
-      org.slf4j.LoggerFactory.getLogger(AmqpChannel.class)
-          .error(
-              "channel {}: the delivery handler threw on delivery {}; the delivery is not acknowledged",
-              number,
-              delivery.deliveryTag(),
-              e);
+      log.error(
+          "channel {}: the delivery handler threw on delivery {}; the delivery is not acknowledged",
+          number,
+          delivery.deliveryTag(),
+          e);
     }
   }
 

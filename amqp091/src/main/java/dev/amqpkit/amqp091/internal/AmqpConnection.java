@@ -33,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -74,7 +73,6 @@ public final class AmqpConnection implements Connection {
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final AmqpChannel[] channels;
-  private final ExecutorService ownedExecutor;
   final Executor callbackExecutor;
   private final SerialExecutor events;
   private final CompletableFuture<Void> closeOk = new CompletableFuture<>();
@@ -107,12 +105,11 @@ public final class AmqpConnection implements Connection {
             this::writeFailed);
     this.channels = new AmqpChannel[options.channelMax() + 1];
     if (options.consumerExecutor() != null) {
-      ownedExecutor = null;
       callbackExecutor = options.consumerExecutor();
     } else {
       // Idle threads end after a few seconds, so the pool needs no shutdown: a listener added
       // after the close must still be told.
-      ownedExecutor =
+      callbackExecutor =
           new ThreadPoolExecutor(
               0,
               Integer.MAX_VALUE,
@@ -120,7 +117,6 @@ public final class AmqpConnection implements Connection {
               TimeUnit.SECONDS,
               new SynchronousQueue<>(),
               daemonThreads("amqpkit-callbacks-" + id));
-      callbackExecutor = ownedExecutor;
     }
     events = new SerialExecutor(callbackExecutor);
   }
@@ -304,6 +300,13 @@ public final class AmqpConnection implements Connection {
     try {
       method = nextHandshakeMethod();
     } catch (MalformedFrameException e) {
+      String version = reader.unreadProtocolHeader();
+      if (version != null) {
+        throw new IOException(
+            endpoint
+                + " does not speak AMQP 0-9-1: it answered with the protocol header of AMQP "
+                + version);
+      }
       throw new IOException(endpoint + " did not answer with connection.start: " + e.getMessage());
     }
     if (!(method instanceof Method.ConnectionStart start)) {
@@ -433,7 +436,7 @@ public final class AmqpConnection implements Connection {
             Method m = Method.decode(decoder);
             if (m instanceof Method.ConnectionCloseOk || m instanceof Method.ConnectionClose) {
               if (m instanceof Method.ConnectionClose)
-                writer.writeMethod(0, new Method.ConnectionCloseOk());
+                writer.writeReply(0, new Method.ConnectionCloseOk());
               closeOk.complete(null);
               return;
             }
@@ -476,7 +479,6 @@ public final class AmqpConnection implements Connection {
                 CloseInitiator.NETWORK,
                 e));
       }
-      closeOk.complete(null);
     } catch (RuntimeException e) {
       log.error("connection {}: internal error in the reader", id, e);
       shutdown(
@@ -494,7 +496,7 @@ public final class AmqpConnection implements Connection {
 
   private void handleConnectionMethod(Method method) throws IOException, MalformedFrameException {
     if (method instanceof Method.ConnectionClose close) {
-      writer.writeMethod(0, new Method.ConnectionCloseOk());
+      writer.writeReply(0, new Method.ConnectionCloseOk());
       shutdown(brokerClosed(close));
       throw new EOFException("closed by the broker");
     } else if (method instanceof Method.ConnectionBlocked b) {
@@ -600,6 +602,14 @@ public final class AmqpConnection implements Connection {
     }
   }
 
+  /**
+   * Queues a frame the reader thread owes the broker; never waits for room (see {@link
+   * FrameWriter#writeReply}). A failure is the connection's: the reader handles it as one.
+   */
+  void sendReply(int channel, Method method) throws IOException {
+    writer.writeReply(channel, method);
+  }
+
   private ConnectionClosedException writeFailed(IOException e) {
     ConnectionClosedException failure =
         new ConnectionClosedException(
@@ -658,10 +668,6 @@ public final class AmqpConnection implements Connection {
     }
   }
 
-  int frameMaxValue() {
-    return frameMax;
-  }
-
   Executor callbackExecutor() {
     return callbackExecutor;
   }
@@ -711,7 +717,7 @@ public final class AmqpConnection implements Connection {
   private void sendCloseQuietly(CloseReason reason) {
     closing = true;
     try {
-      writer.writeMethod(
+      writer.writeReply(
           0, new Method.ConnectionClose(reason.replyCode(), truncate(reason.replyText()), 0, 0));
     } catch (IOException ignored) {
       // The socket is closed right after.

@@ -34,6 +34,20 @@ final class FrameReader {
   }
 
   /**
+   * The AMQP version in a protocol header the peer sent where a frame was expected (a peer that
+   * refuses or does not speak 0-9-1 answers with its own), as "major-minor-revision", or {@code
+   * null} when the unread bytes are not one.
+   */
+  String unreadProtocolHeader() {
+    if (end - start < 8) return null;
+    byte[] b = buffer;
+    if (b[start] != 'A' || b[start + 1] != 'M' || b[start + 2] != 'Q' || b[start + 3] != 'P') {
+      return null;
+    }
+    return b[start + 5] + "-" + b[start + 6] + "-" + b[start + 7];
+  }
+
+  /**
    * Reads the next frame.
    *
    * @param frameMax the negotiated frame-max: the largest whole frame, header and end included

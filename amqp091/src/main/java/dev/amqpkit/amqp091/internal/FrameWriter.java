@@ -222,6 +222,35 @@ final class FrameWriter {
     }
   }
 
+  /**
+   * Appends a frame the reader thread owes the broker (close-ok, cancel-ok, flow-ok, a close over a
+   * protocol error). The reader must never block: this does not wait for room, and waits for the
+   * lock, which a caller writing a large body holds, at most the configured wait. Past twice the
+   * pending limit the broker is not reading at all, and the write fails.
+   */
+  void writeReply(int channel, Method method) throws IOException {
+    try {
+      if (!lock.tryLock(maxWaitForRoomNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        throw new IOException("a reply to the broker could not be queued: a write is stuck");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while queueing a reply");
+    }
+    try {
+      checkFailure();
+      if (pending.position() >= 2 * MAX_PENDING) {
+        throw new IOException("a reply to the broker could not be queued: it is not reading");
+      }
+      int sizeAt = beginFrame(pending, METHOD, channel);
+      method.encode(pending);
+      endFrame(pending, sizeAt);
+      wakeFlusher();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Appends a heartbeat unless a writer holds the lock (then frames are flowing anyway). */
   void writeHeartbeat() throws IOException {
     if (!lock.tryLock()) return;

@@ -124,6 +124,8 @@ final class AmqpChannel implements Channel {
 
   @Override
   public void exchangeDeclarePassive(String name) {
+    named(name, "name");
+
     rpc(
         exchangeDeclareMethod(ExchangeSpec.of(name, ExchangeSpec.DIRECT), true, false),
         Method.ExchangeDeclareOk.class,
@@ -144,6 +146,8 @@ final class AmqpChannel implements Channel {
 
   @Override
   public void exchangeDelete(String name, DeleteCondition... conditions) {
+    named(name, "name");
+
     List<DeleteCondition> c = Arrays.asList(conditions);
     if (c.contains(DeleteCondition.IF_EMPTY)) {
       throw new IllegalArgumentException(
@@ -158,6 +162,9 @@ final class AmqpChannel implements Channel {
   @Override
   public void exchangeBind(
       String destination, String source, String routingKey, Map<String, ?> arguments) {
+    named(destination, "destination");
+    named(source, "source");
+    named(routingKey, "routingKey");
     rpc(
         new Method.ExchangeBind(destination, source, routingKey, false, table(arguments)),
         Method.ExchangeBindOk.class,
@@ -167,6 +174,9 @@ final class AmqpChannel implements Channel {
   @Override
   public void exchangeUnbind(
       String destination, String source, String routingKey, Map<String, ?> arguments) {
+    named(destination, "destination");
+    named(source, "source");
+    named(routingKey, "routingKey");
     rpc(
         new Method.ExchangeUnbind(destination, source, routingKey, false, table(arguments)),
         Method.ExchangeUnbindOk.class,
@@ -211,6 +221,8 @@ final class AmqpChannel implements Channel {
 
   @Override
   public QueueDeclareOk queueDeclarePassive(String name) {
+    named(name, "name");
+
     Method.QueueDeclareOk ok =
         rpc(
             new Method.QueueDeclare(name, true, false, false, false, false, Map.of()),
@@ -222,6 +234,9 @@ final class AmqpChannel implements Channel {
   @Override
   public void queueBind(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
+    named(queue, "queue");
+    named(exchange, "exchange");
+    named(routingKey, "routingKey");
     rpc(
         new Method.QueueBind(queue, exchange, routingKey, false, table(arguments)),
         Method.QueueBindOk.class,
@@ -231,12 +246,18 @@ final class AmqpChannel implements Channel {
   @Override
   public void queueBindNoWait(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
+    named(queue, "queue");
+    named(exchange, "exchange");
+    named(routingKey, "routingKey");
     send(new Method.QueueBind(queue, exchange, routingKey, true, table(arguments)));
   }
 
   @Override
   public void queueUnbind(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
+    named(queue, "queue");
+    named(exchange, "exchange");
+    named(routingKey, "routingKey");
     rpc(
         new Method.QueueUnbind(queue, exchange, routingKey, table(arguments)),
         Method.QueueUnbindOk.class,
@@ -245,11 +266,15 @@ final class AmqpChannel implements Channel {
 
   @Override
   public long queuePurge(String queue) {
+    named(queue, "queue");
+
     return rpc(new Method.QueuePurge(queue, false), Method.QueuePurgeOk.class, null).messageCount();
   }
 
   @Override
   public long queueDelete(String queue, DeleteCondition... conditions) {
+    named(queue, "queue");
+
     List<DeleteCondition> c = Arrays.asList(conditions);
     return rpc(
             new Method.QueueDelete(
@@ -260,6 +285,14 @@ final class AmqpChannel implements Channel {
             Method.QueueDeleteOk.class,
             null)
         .messageCount();
+  }
+
+  /**
+   * Rejects a null name: the method records would turn it into "", which means the default exchange
+   * or the last queue declared on the channel, not what a caller passing null meant.
+   */
+  private static void named(String value, String what) {
+    if (value == null) throw new NullPointerException(what + " == null");
   }
 
   @SuppressWarnings("unchecked")
@@ -292,6 +325,8 @@ final class AmqpChannel implements Channel {
 
   @Override
   public String basicConsume(String queue, ConsumeOptions o, DeliveryHandler handler) {
+    named(queue, "queue");
+
     Objects.requireNonNull(handler, "handler == null");
     if (!o.consumerTag().isEmpty() && consumers.containsKey(o.consumerTag())) {
       throw new IllegalArgumentException(
@@ -314,6 +349,8 @@ final class AmqpChannel implements Channel {
 
   @Override
   public void basicCancel(String consumerTag) {
+    named(consumerTag, "consumerTag");
+
     if (!consumers.containsKey(consumerTag)) {
       throw new IllegalArgumentException(
           "no consumer with tag '" + consumerTag + "' on this channel");
@@ -389,6 +426,7 @@ final class AmqpChannel implements Channel {
   }
 
   private Optional<Delivery> get(String queue, boolean autoAck) {
+    named(queue, "queue");
     Object reply = rpcRaw(new Method.BasicGet(queue, autoAck), Method.BasicGetOk.class, null);
     return reply instanceof Delivery d ? Optional.of(d) : Optional.empty();
   }

@@ -184,7 +184,8 @@ public final class AmqpConnection implements Connection {
     try {
       if (context == null) context = SSLContext.getDefault();
     } catch (NoSuchAlgorithmException e) {
-      throw new TlsException("no default TLS context in this JVM", e);
+      throw new TlsException(
+          TlsException.Problem.HANDSHAKE_FAILED, "no default TLS context in this JVM", e);
     }
     SSLSocket tls =
         (SSLSocket)
@@ -201,9 +202,44 @@ public final class AmqpConnection implements Connection {
     } catch (SocketTimeoutException e) {
       throw e;
     } catch (SSLException e) {
-      throw TlsException.describe(endpoint, e);
+      throw tlsFailure(endpoint, e);
     }
     return tls;
+  }
+
+  /** Says in plain words why a TLS handshake failed, as far as the JDK's error tells. */
+  static TlsException tlsFailure(Endpoint endpoint, SSLException e) {
+    StringBuilder detail = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      detail.append(" / ").append(t.getMessage());
+    }
+    String all = detail.toString();
+    if (all.contains("No subject alternative") || all.contains("No name matching")) {
+      return new TlsException(
+          TlsException.Problem.HOSTNAME_MISMATCH,
+          "TLS to "
+              + endpoint
+              + " failed: the broker's certificate does not name host '"
+              + endpoint.host()
+              + "' ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    if (all.contains("PKIX") || all.contains("unable to find valid certification path")) {
+      return new TlsException(
+          TlsException.Problem.UNTRUSTED_CERTIFICATE,
+          "TLS to "
+              + endpoint
+              + " failed: the broker's certificate is not trusted ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    return new TlsException(
+        TlsException.Problem.HANDSHAKE_FAILED,
+        "TLS to " + endpoint + " failed: " + e.getMessage(),
+        e);
   }
 
   // ---- handshake ----

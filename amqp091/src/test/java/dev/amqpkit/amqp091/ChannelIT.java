@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.amqpkit.testkit.RabbitMq;
-import dev.amqpkit.testkit.RequiresRabbitMq;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,27 +15,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@RequiresRabbitMq
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ChannelIT {
-  private Connection connection;
-  private Channel channel;
-
-  @BeforeEach
-  void open(RabbitMq broker) {
-    connection = Connection.open(broker.uri());
-    channel = connection.openChannel();
-  }
-
-  @AfterEach
-  void close() {
-    if (connection != null) connection.close();
-  }
+class ChannelIT extends ChannelFixture {
 
   @Test
   void publishesAndFetches(RabbitMq broker) {

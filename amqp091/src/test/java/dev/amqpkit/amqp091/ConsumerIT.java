@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amqpkit.testkit.RabbitMq;
-import dev.amqpkit.testkit.RequiresRabbitMq;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -13,27 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@RequiresRabbitMq
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ConsumerIT {
-  private Connection connection;
-  private Channel channel;
-
-  @BeforeEach
-  void open(RabbitMq broker) {
-    connection = Connection.open(broker.uri());
-    channel = connection.openChannel();
-  }
-
-  @AfterEach
-  void close() {
-    if (connection != null) connection.close();
-  }
+class ConsumerIT extends ChannelFixture {
 
   private String queueWith(RabbitMq broker, int messages) {
     String queue = broker.queueName("q");

@@ -6,32 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.amqpkit.testkit.RabbitMq;
-import dev.amqpkit.testkit.RequiresRabbitMq;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@RequiresRabbitMq
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class QueueAndExchangeIT {
-  private Connection connection;
-  private Channel channel;
-
-  @BeforeEach
-  void open(RabbitMq broker) {
-    connection = Connection.open(broker.uri());
-    channel = connection.openChannel();
-  }
-
-  @AfterEach
-  void close() {
-    if (connection != null) connection.close();
-  }
+class QueueAndExchangeIT extends ChannelFixture {
 
   @Test
   void serverNamedExclusiveQueuesGetANameAndDieWithTheConnection(RabbitMq broker) {

@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Run it in its own process so that its CPU is not counted as the client's: {@code java -cp
  * amqpkit-testkit.jar dev.amqpkit.testkit.amqp091.FastFakeBroker} prints {@code port N} and serves
- * until killed. One thread per connection.
+ * until its standard input ends (its parent exiting closes it). One thread per connection.
  */
 public final class FastFakeBroker implements AutoCloseable {
   private static final int FRAME_MAX = 131_072;
@@ -45,11 +45,18 @@ public final class FastFakeBroker implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /**
+   * Serves until standard input ends: the process that started it closes the pipe when it exits,
+   * however it exits, so the fake broker never outlives it.
+   */
   public static void main(String[] args) throws Exception {
     FastFakeBroker broker = start();
     System.out.println("port " + broker.port());
     System.out.flush();
-    broker.acceptor.join();
+    while (System.in.read() >= 0) {
+      // Wait for the parent's end.
+    }
+    broker.close();
   }
 
   private void acceptLoop() {

@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A channel: the unit of work on a connection. Methods are named after the protocol methods they
- * send. Synchronous methods block until the broker answers, for at most the connection's RPC
- * timeout; {@code NoWait} forms do not wait.
+ * send. Synchronous methods block until the broker answers. Each wait is bounded by the
+ * connection's RPC timeout: for the channel's turn, then for room in the send queue, then for the
+ * reply, so a call returns or throws {@link AmqpTimeoutException} within three of them. {@code
+ * NoWait} forms wait only for room in the send queue.
  *
  * <p>Thread-safe. Synchronous calls made from several threads take turns, one on the wire at a
  * time. Publishing from many threads is safe: one message's frames are never interleaved with

@@ -102,14 +102,18 @@ public interface Channel extends AutoCloseable {
 
   /**
    * Publishes a message and returns once its frames are queued for the socket; the connection's
-   * writer thread sends queued frames in batches. When 512 KiB are already queued (the broker or
-   * the network is slower than the publisher), the call waits for room, at most the RPC timeout:
-   * publishing is back-pressured, never buffered without bound. A body of 64 KiB or more is written
-   * by the calling thread, straight from its array, and waits on the socket itself.
+   * writer thread sends queued frames in batches. The body is copied: the caller may reuse its
+   * array at once. When 512 KiB are already queued (the broker or the network is slower than the
+   * publisher), the call waits for room, at most the RPC timeout: publishing is back-pressured,
+   * never buffered without bound. A body over 256 KiB is queued frame by frame as the writer
+   * drains; if the broker then reads nothing for a whole RPC timeout, the message cannot be taken
+   * back half-sent, and the connection is closed with that cause.
    *
-   * <p>Safe to call from many threads. On a channel in confirm mode the returned future completes
-   * when the broker confirms the message, or exceptionally with {@link PublishNackedException} or,
-   * if the channel closes first, {@link ChannelClosedException}; otherwise it is already done.
+   * <p>Safe to call from many threads. On a channel in confirm mode the call first waits, at most
+   * the RPC timeout, while {@linkplain #confirmSelect(int) the window of unconfirmed publishes} is
+   * full; the returned future completes when the broker confirms the message, or exceptionally with
+   * {@link PublishNackedException} or, if the channel closes first, {@link ChannelClosedException};
+   * otherwise it is already done.
    *
    * @throws ChannelClosedException if the channel is closed
    * @throws AmqpTimeoutException if the message could not be queued within the RPC timeout; nothing
@@ -150,8 +154,27 @@ public interface Channel extends AutoCloseable {
 
   // ---- confirm ----
 
-  /** Puts the channel in confirm mode; every later publish gets a sequence number and a confirm. */
+  /**
+   * The number of unconfirmed publishes {@link #confirmSelect()} allows: 10,000, about 1 MiB of
+   * bookkeeping at most.
+   */
+  int DEFAULT_MAX_UNCONFIRMED = 10_000;
+
+  /**
+   * Puts the channel in confirm mode with at most {@link #DEFAULT_MAX_UNCONFIRMED} publishes
+   * unconfirmed at a time; see {@link #confirmSelect(int)}.
+   */
   void confirmSelect();
+
+  /**
+   * Puts the channel in confirm mode: every later publish gets a sequence number and a confirm. At
+   * most {@code maxUnconfirmed} publishes may await their confirm: a publish that would exceed it
+   * waits for one, at most the RPC timeout, so a publisher runs exactly as far ahead of the broker
+   * as this window allows. Called again on a channel in confirm mode, it only changes the limit.
+   *
+   * @throws IllegalArgumentException if {@code maxUnconfirmed} is less than 1
+   */
+  void confirmSelect(int maxUnconfirmed);
 
   /** The sequence number the next publish will get; 0 when not in confirm mode. */
   long nextPublishSequenceNumber();

@@ -103,6 +103,55 @@ class PublishingIT {
   }
 
   @Test
+  void largeBodiesStreamedFromManyThreadsStayWholeBesideSmallOnes(RabbitMq broker)
+      throws Exception {
+    // Bodies over 256 KiB are queued frame by frame while other frames flow: on one channel none
+    // may get between them (RabbitMQ would close the connection with 505 UNEXPECTED_FRAME).
+    int threads = 4;
+    int perThread = 6;
+    String queue = broker.queueName("large");
+    try (Connection connection = Connection.open(broker.uri())) {
+      Channel channel = connection.openChannel();
+      channel.queueDeclare(QueueSpec.named(queue));
+      channel.confirmSelect(4);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<List<CompletableFuture<Void>>>> publishers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        publishers.add(
+            pool.submit(
+                () -> {
+                  List<CompletableFuture<Void>> confirms = new ArrayList<>();
+                  for (int i = 0; i < perThread; i++) {
+                    // Odd messages are large (up to 3 MiB), even ones small.
+                    int size = i % 2 == 1 ? 1_000_000 * (1 + (thread + i) % 3) : 100 + i;
+                    confirms.add(
+                        channel.basicPublish(
+                            "", queue, BasicProperties.EMPTY, body(thread, i, size)));
+                    // Another method on the same channel waits for a streamed body to end.
+                    channel.basicQos(10);
+                  }
+                  return confirms;
+                }));
+      }
+      for (Future<List<CompletableFuture<Void>>> p : publishers) {
+        for (CompletableFuture<Void> c : p.get(60, TimeUnit.SECONDS)) c.get(30, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+
+      Map<Integer, Integer> perPublisher = new ConcurrentHashMap<>();
+      for (int n = 0; n < threads * perThread; n++) {
+        Delivery d = channel.basicGetAutoAck(queue).orElseThrow();
+        assertThat(intact(d.body())).as("message %d intact", n).isTrue();
+        perPublisher.merge(ByteBuffer.wrap(d.body()).getInt(0), 1, Integer::sum);
+      }
+      assertThat(channel.basicGetAutoAck(queue)).isEmpty();
+      assertThat(perPublisher).hasSize(threads).allSatisfy((t, c) -> assertThat(c).isEqualTo(6));
+      assertThat(connection.isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void heartbeatsKeepAnIdleConnectionAlive(RabbitMq broker) throws Exception {
     try (Connection connection =
         Connection.open(

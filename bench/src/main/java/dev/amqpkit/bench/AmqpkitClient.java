@@ -2,8 +2,8 @@ package dev.amqpkit.bench;
 
 import dev.amqpkit.amqp091.BasicProperties;
 import dev.amqpkit.amqp091.Channel;
-import dev.amqpkit.amqp091.ConfirmListener;
 import dev.amqpkit.amqp091.Connection;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,25 +28,12 @@ final class AmqpkitClient implements BenchClient {
             channel.basicPublish("", queue, BasicProperties.EMPTY, body);
           return count;
         }
-        channel.confirmSelect();
-        InFlight window = new InFlight(inFlight);
-        channel.addConfirmListener(
-            new ConfirmListener() {
-              @Override
-              public void acked(long sequence, boolean multiple) {
-                window.settle(sequence, multiple);
-              }
-
-              @Override
-              public void nacked(long sequence, boolean multiple) {
-                window.settle(sequence, multiple);
-              }
-            });
+        // The channel's own window bounds what is in flight; a publish waits for room in it.
+        channel.confirmSelect(inFlight);
         for (int i = 0; i < count; i++) {
-          window.acquire();
           channel.basicPublish("", queue, BasicProperties.EMPTY, body);
         }
-        window.awaitAll();
+        channel.waitForConfirms(Duration.ofSeconds(60));
         return count;
       }
 

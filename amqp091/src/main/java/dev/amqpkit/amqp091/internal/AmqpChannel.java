@@ -55,15 +55,15 @@ final class AmqpChannel implements Channel {
   private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ConfirmListener> confirmListeners = new CopyOnWriteArrayList<>();
   private final Map<String, DeliveryHandler> consumers = new ConcurrentHashMap<>();
-  private final Object publishLock = new Object();
+  private final Object closeLock = new Object();
 
   private volatile ChannelClosedException closeCause;
   private volatile Rpc pending;
   private final CompletableFuture<Void> closeOk = new CompletableFuture<>();
 
-  // Publisher confirms: the futures of unconfirmed publishes, guarded by publishLock.
+  // Publisher confirms: the unconfirmed publishes and the limit on their number.
   private volatile boolean confirmMode;
-  private final ConfirmWindow<CompletableFuture<Void>> unconfirmed = new ConfirmWindow<>();
+  private final PublishWindow window = new PublishWindow();
 
   // Content assembly, owned by the reader thread.
   private Method contentMethod;
@@ -392,27 +392,22 @@ final class AmqpChannel implements Channel {
     BasicProperties props = properties == null ? BasicProperties.EMPTY : properties;
     ensureOpen();
     if (!confirmMode) {
-      connection.sendPublish(number, exchange, routingKey, mandatory, props, body);
+      connection.sendPublish(number, exchange, routingKey, mandatory, props, body, null, null);
       return DONE;
     }
-    synchronized (publishLock) {
-      ensureOpen();
-      CompletableFuture<Void> confirmed = new CompletableFuture<>();
-      long sequence = unconfirmed.add(confirmed);
-      try {
-        connection.sendPublish(number, exchange, routingKey, mandatory, props, body);
-      } catch (AmqpTimeoutException e) {
-        // Nothing was queued: give the sequence number back so later confirms still match.
-        unconfirmed.removeLast(sequence);
-        confirmed.completeExceptionally(e);
-        throw e;
-      } catch (RuntimeException e) {
-        unconfirmed.take(sequence);
-        confirmed.completeExceptionally(e);
-        throw e;
-      }
-      return confirmed;
+    window.reserve(connection.options.rpcTimeout(), number);
+    PublishWindow.PendingConfirm confirm = new PublishWindow.PendingConfirm();
+    try {
+      connection.sendPublish(number, exchange, routingKey, mandatory, props, body, window, confirm);
+    } catch (RuntimeException e) {
+      // Not queued: nothing was sent, and the place is free again. Queued: the connection failed
+      // while writing it, and closing the channel fails the publish with the cause.
+      if (confirm.sequence == 0) window.unreserve();
+      if (confirm.sequence <= 0) confirm.completeExceptionally(e);
+      throw e;
     }
+    if (confirm.sequence < 0) confirm.completeExceptionally(closeCause);
+    return confirm;
   }
 
   @Override
@@ -465,15 +460,22 @@ final class AmqpChannel implements Channel {
 
   @Override
   public void confirmSelect() {
+    confirmSelect(DEFAULT_MAX_UNCONFIRMED);
+  }
+
+  @Override
+  public void confirmSelect(int maxUnconfirmed) {
+    if (maxUnconfirmed < 1) {
+      throw new IllegalArgumentException("maxUnconfirmed must be at least 1: " + maxUnconfirmed);
+    }
+    window.limit(maxUnconfirmed);
     if (confirmMode) return;
     rpc(new Method.ConfirmSelect(false), Method.ConfirmSelectOk.class, reply -> confirmMode = true);
   }
 
   @Override
   public long nextPublishSequenceNumber() {
-    synchronized (publishLock) {
-      return confirmMode ? unconfirmed.nextSequence() : 0;
-    }
+    return confirmMode ? window.nextSequence() : 0;
   }
 
   @Override
@@ -485,13 +487,10 @@ final class AmqpChannel implements Channel {
   public void waitForConfirms(Duration timeout) {
     if (!confirmMode)
       throw new IllegalStateException("channel " + number + " is not in confirm mode");
-    List<CompletableFuture<Void>> outstanding;
-    synchronized (publishLock) {
-      outstanding = unconfirmed.unsettled();
-    }
+    List<PublishWindow.PendingConfirm> outstanding = window.unsettled();
     long deadline = System.nanoTime() + timeout.toNanos();
     PublishNackedException nacked = null;
-    for (CompletableFuture<Void> f : outstanding) {
+    for (PublishWindow.PendingConfirm f : outstanding) {
       try {
         f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
@@ -514,23 +513,15 @@ final class AmqpChannel implements Channel {
   }
 
   private void confirm(long sequence, boolean multiple, boolean ack) {
-    List<CompletableFuture<Void>> settled;
-    synchronized (publishLock) {
-      if (multiple) {
-        settled = unconfirmed.takeUpTo(sequence);
-      } else {
-        CompletableFuture<Void> one = unconfirmed.take(sequence);
-        settled = one == null ? List.of() : List.of(one);
-      }
-    }
+    List<PublishWindow.PendingConfirm> settled = window.settle(sequence, multiple);
     if (settled.isEmpty() && confirmListeners.isEmpty()) return;
     // Completing a future runs what the application chained to it: never on the I/O thread.
     // One task per confirm frame, in arrival order, with the listeners.
     callbacks.execute(
         () -> {
-          for (CompletableFuture<Void> f : settled) {
+          for (PublishWindow.PendingConfirm f : settled) {
             if (ack) f.complete(null);
-            else f.completeExceptionally(new PublishNackedException(sequence));
+            else f.completeExceptionally(new PublishNackedException(f.sequence));
           }
           for (ConfirmListener l : confirmListeners) {
             if (ack) l.acked(sequence, multiple);
@@ -600,20 +591,17 @@ final class AmqpChannel implements Channel {
 
   /** Records why the channel closed and fails everything waiting on it. Once. */
   private void markClosed(ChannelClosedException cause) {
-    synchronized (publishLock) {
+    synchronized (closeLock) {
       if (closeCause != null) return;
       closeCause = cause;
     }
     Rpc rpc = pending;
     if (rpc != null) rpc.result.completeExceptionally(cause);
-    List<CompletableFuture<Void>> failed;
-    synchronized (publishLock) {
-      failed = unconfirmed.clear();
-    }
+    List<PublishWindow.PendingConfirm> failed = window.close(cause);
     if (!failed.isEmpty()) {
       callbacks.execute(
           () -> {
-            for (CompletableFuture<Void> f : failed) f.completeExceptionally(cause);
+            for (PublishWindow.PendingConfirm f : failed) f.completeExceptionally(cause);
           });
     }
     callbacks.execute(

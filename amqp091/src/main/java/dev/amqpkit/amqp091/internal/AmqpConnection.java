@@ -627,10 +627,13 @@ public final class AmqpConnection implements Connection {
       String routingKey,
       boolean mandatory,
       dev.amqpkit.amqp091.BasicProperties props,
-      byte[] body) {
+      byte[] body,
+      FrameWriter.PublishSequencer sequencer,
+      PublishWindow.PendingConfirm confirm) {
     ensureOpen();
     try {
-      writer.writePublish(channel, exchange, routingKey, mandatory, props, body, frameMax);
+      writer.writePublish(
+          channel, exchange, routingKey, mandatory, props, body, frameMax, sequencer, confirm);
     } catch (FrameWriter.NoRoomException e) {
       throw new AmqpTimeoutException(e.getMessage());
     } catch (IOException e) {

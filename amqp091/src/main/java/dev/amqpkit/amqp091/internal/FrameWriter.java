@@ -9,14 +9,14 @@ import java.util.function.Consumer;
 
 /**
  * Writes frames to the socket behind the callers' backs. Callers encode frames into a pending
- * buffer under {@code lock} and return; a flusher thread swaps the pending buffer for an empty one
- * and writes it whole, so a stream of small messages costs few system calls. A message's frames are
- * appended under one lock hold, so they are never interleaved with another's.
+ * buffer under {@code lock} and return; a flusher thread, the only one that writes to the socket,
+ * swaps the pending buffer for an empty one and writes it whole, so a stream of small messages
+ * costs few system calls. A message of up to {@link #STREAMING_THRESHOLD} bytes is appended under
+ * one lock hold; a larger body is streamed frame by frame as room appears, its channel marked busy
+ * meanwhile so no other frame of that channel gets between its frames.
  *
- * <p>Order: every socket write happens under {@code socketLock}, and the flusher takes it before it
- * lets go of {@code lock} when it swaps, so batches reach the socket in the order they were
- * appended. Bodies larger than {@link #DIRECT_WRITE_THRESHOLD} are written straight from the
- * caller's array, after everything appended before them.
+ * <p>Order: the flusher takes {@code socketLock} before it lets go of {@code lock} when it swaps,
+ * so batches reach the socket in the order they were appended.
  *
  * <p>Memory is bounded: a caller waits while {@link #MAX_PENDING} bytes are pending, at most the
  * wait given at construction ({@link NoRoomException} then, with nothing queued). A write failure
@@ -29,7 +29,7 @@ final class FrameWriter {
   private static final int METHOD = 1;
   private static final int HEADER = 2;
   private static final int BODY = 3;
-  static final int DIRECT_WRITE_THRESHOLD = 64 * 1024;
+  static final int STREAMING_THRESHOLD = 256 * 1024;
   static final int MAX_PENDING = 512 * 1024;
   private static final int BUFFER_SIZE = 256 * 1024;
 
@@ -40,13 +40,13 @@ final class FrameWriter {
   private final Condition work = lock.newCondition();
   private final Condition room = lock.newCondition();
   private final ReentrantLock socketLock = new ReentrantLock();
-  // The previous body frame's end octet and the next body frame's header, written together.
-  private final byte[] frameJoint = new byte[8];
 
   // Guarded by lock.
   private Encoder pending = new Encoder(BUFFER_SIZE);
   private Encoder writing = new Encoder(BUFFER_SIZE);
   private boolean flusherWaiting;
+  // Channels in the middle of a streamed body: no other frame of theirs may be queued.
+  private final java.util.BitSet busyChannels = new java.util.BitSet();
   private boolean closed;
   private IOException failure;
 
@@ -72,7 +72,7 @@ final class FrameWriter {
   void writeMethod(int channel, Method method) throws IOException {
     lock.lock();
     try {
-      awaitRoom();
+      awaitTurn(channel);
       int sizeAt = beginFrame(pending, METHOD, channel);
       method.encode(pending);
       endFrame(pending, sizeAt);
@@ -84,24 +84,39 @@ final class FrameWriter {
 
   /**
    * Writes a method with content: the method frame, the content header and the body split into
-   * frames of at most {@code frameMax} bytes, with no other frame between them.
+   * frames of at most {@code frameMax} bytes, with no other frame of the channel between them.
    */
   void writeContent(
       int channel, Method method, BasicProperties properties, byte[] body, int frameMax)
       throws IOException {
     lock.lock();
     try {
-      awaitRoom();
+      awaitTurn(channel);
+      int start = pending.position();
       int sizeAt = beginFrame(pending, METHOD, channel);
       method.encode(pending);
       endFrame(pending, sizeAt);
-      contentFrames(channel, properties, body, frameMax);
+      appendContent(channel, start, properties, body, frameMax, null, null);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Writes a {@code basic.publish} and its content, encoding the method in place. */
+  /**
+   * Told, under the writer's lock, that a publish's frames are queued and nothing can take them
+   * back: the broker will number it next on its channel.
+   */
+  interface PublishSequencer {
+    void queued(PublishWindow.PendingConfirm confirm);
+  }
+
+  /**
+   * Writes a {@code basic.publish} and its content, encoding the method in place. On a channel in
+   * confirm mode {@code sequencer} numbers the publish, in wire order.
+   *
+   * @throws NoRoomException if nothing could be queued within the wait; nothing was
+   * @throws IOException if the connection failed, before or while the message was written
+   */
   void writePublish(
       int channel,
       String exchange,
@@ -109,13 +124,16 @@ final class FrameWriter {
       boolean mandatory,
       BasicProperties properties,
       byte[] body,
-      int frameMax)
+      int frameMax,
+      PublishSequencer sequencer,
+      PublishWindow.PendingConfirm confirm)
       throws IOException {
     lock.lock();
     try {
-      awaitRoom();
+      awaitTurn(channel);
+      int start = pending.position();
       encodePublishMethod(pending, channel, exchange, routingKey, mandatory);
-      contentFrames(channel, properties, body, frameMax);
+      appendContent(channel, start, properties, body, frameMax, sequencer, confirm);
     } finally {
       lock.unlock();
     }
@@ -156,49 +174,96 @@ final class FrameWriter {
     }
   }
 
-  private void contentFrames(int channel, BasicProperties properties, byte[] body, int frameMax)
+  /**
+   * Appends the content header and body frames after a method frame that starts at {@code start}. A
+   * body of at most {@link #STREAMING_THRESHOLD} bytes is appended whole; a larger one is streamed
+   * frame by frame, waiting for room as the flusher drains, so memory stays bounded whatever the
+   * message size. If encoding fails, nothing of the message stays queued.
+   */
+  private void appendContent(
+      int channel,
+      int start,
+      BasicProperties properties,
+      byte[] body,
+      int frameMax,
+      PublishSequencer sequencer,
+      PublishWindow.PendingConfirm confirm)
       throws IOException {
-    if (body.length < DIRECT_WRITE_THRESHOLD) {
-      encodeContent(pending, channel, properties, body, frameMax);
-      wakeFlusher();
-      return;
+    boolean whole = body.length <= STREAMING_THRESHOLD;
+    try {
+      int sizeAt = beginFrame(pending, HEADER, channel);
+      ContentHeader.encode(pending, body.length, properties);
+      endFrame(pending, sizeAt);
+      if (whole) encodeBody(pending, channel, body, 0, body.length, frameMax);
+    } catch (RuntimeException e) {
+      pending.position(start);
+      throw e;
     }
-    int sizeAt = beginFrame(pending, HEADER, channel);
-    ContentHeader.encode(pending, body.length, properties);
-    endFrame(pending, sizeAt);
-    // Large body: write what is pending and then the body straight from the caller's array,
-    // after the flusher's batch in flight (it holds socketLock while it writes). Each frame costs
-    // two writes: its header joined to the previous frame's end octet, then its payload.
-    socketLock.lock();
+    if (sequencer != null) sequencer.queued(confirm);
+    if (whole) {
+      wakeFlusher();
+    } else {
+      streamBody(channel, body, frameMax);
+    }
+  }
+
+  private static void encodeBody(
+      Encoder e, int channel, byte[] body, int offset, int end, int frameMax) {
+    int maxChunk = frameMax - 8;
+    for (; offset < end; offset += maxChunk) {
+      int length = Math.min(maxChunk, end - offset);
+      e.octet(BODY).shortUint(channel).longInt(length);
+      e.bytes(body, offset, length);
+      e.octet(FrameReader.FRAME_END);
+    }
+  }
+
+  /**
+   * Appends a large body frame by frame. While it waits for room the lock is free, so other
+   * channels keep writing; this channel is marked busy, so none of its frames gets between the
+   * body's. The message is already partly queued: if the broker reads nothing for the whole wait,
+   * the connection cannot continue, and fails.
+   */
+  private void streamBody(int channel, byte[] body, int frameMax) throws IOException {
+    busyChannels.set(channel);
     try {
       int maxChunk = frameMax - 8;
-      for (int offset = 0; offset < body.length; offset += maxChunk) {
-        int length = Math.min(maxChunk, body.length - offset);
-        if (offset == 0) {
-          pending.octet(BODY).shortUint(channel).longInt(length);
-          writeOut(pending);
-        } else {
-          frameJoint[0] = (byte) FrameReader.FRAME_END;
-          frameJoint[1] = BODY;
-          frameJoint[2] = (byte) (channel >>> 8);
-          frameJoint[3] = (byte) channel;
-          frameJoint[4] = (byte) (length >>> 24);
-          frameJoint[5] = (byte) (length >>> 16);
-          frameJoint[6] = (byte) (length >>> 8);
-          frameJoint[7] = (byte) length;
-          out.write(frameJoint);
+      for (int offset = 0; offset < body.length; ) {
+        if (pending.position() >= MAX_PENDING) {
+          wakeFlusher();
+          long left = maxWaitForRoomNanos;
+          while (pending.position() >= MAX_PENDING) {
+            if (left <= 0) {
+              throw failed(
+                  new IOException(
+                      "the broker read nothing for "
+                          + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
+                          + " ms in the middle of a "
+                          + body.length
+                          + "-byte message on channel "
+                          + channel
+                          + "; a message cannot be taken back once partly sent, so the"
+                          + " connection is closed"));
+            }
+            try {
+              left = room.awaitNanos(left);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw failed(
+                  new java.io.InterruptedIOException(
+                      "interrupted in the middle of a message on channel " + channel));
+            }
+            checkFailure();
+          }
         }
-        out.write(body, offset, length);
+        int end = Math.min(body.length, offset + maxChunk);
+        encodeBody(pending, channel, body, offset, end, frameMax);
+        offset = end;
+        wakeFlusher();
       }
-      // The last frame's end octet leads the next batch.
-      pending.octet(FrameReader.FRAME_END);
-      wakeFlusher();
-      out.flush();
-      lastWriteNanos = System.nanoTime();
-    } catch (IOException e) {
-      throw failed(e);
     } finally {
-      socketLock.unlock();
+      busyChannels.clear(channel);
+      room.signalAll();
     }
   }
 
@@ -267,7 +332,7 @@ final class FrameWriter {
   void writeRaw(byte[] bytes) throws IOException {
     lock.lock();
     try {
-      awaitRoom();
+      awaitTurn(0);
       pending.bytes(bytes, 0, bytes.length);
       wakeFlusher();
     } finally {
@@ -375,16 +440,25 @@ final class FrameWriter {
 
   // ---- under lock ----
 
-  private void awaitRoom() throws IOException {
+  /** Waits, at most the configured wait, until there is room and the channel is not mid-message. */
+  private void awaitTurn(int channel) throws IOException {
     checkFailure();
-    if (pending.position() < MAX_PENDING) return;
+    if (pending.position() < MAX_PENDING && (busyChannels.isEmpty() || !busyChannels.get(channel)))
+      return;
     long left = maxWaitForRoomNanos;
-    while (pending.position() >= MAX_PENDING) {
+    while (pending.position() >= MAX_PENDING || busyChannels.get(channel)) {
       if (left <= 0) {
         throw new NoRoomException(
-            "nothing could be queued for "
-                + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
-                + " ms: the broker is not reading (a resource alarm?) or the network is stalled");
+            busyChannels.get(channel)
+                ? "nothing could be queued for "
+                    + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
+                    + " ms: channel "
+                    + channel
+                    + " is still sending a large message"
+                : "nothing could be queued for "
+                    + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
+                    + " ms: the broker is not reading (a resource alarm?) or the network is"
+                    + " stalled");
       }
       try {
         left = room.awaitNanos(left);

@@ -187,6 +187,41 @@ public final class ScriptedServer implements AutoCloseable {
         });
   }
 
+  /**
+   * Reads a {@code basic.publish} on {@code channel} with its content header and body frames, and
+   * hands the body to {@code onBody} on the script thread. Fails if another frame gets between
+   * them.
+   */
+  public ScriptedServer expectPublish(int channel, Consumer<byte[]> onBody) {
+    Objects.requireNonNull(onBody, "onBody == null");
+    return step(
+        "expect basic.publish" + onChannel(channel) + " with its content",
+        (deadline, timeout) -> {
+          nextMethod(channel, 60, 40, deadline, timeout);
+          Frame header = nextFrame(deadline, timeout, "a content header");
+          if (header.type() != Frame.HEADER || header.channel() != channel) {
+            throw new StepFailed("received " + describe(header) + " instead of a content header");
+          }
+          long size = java.nio.ByteBuffer.wrap(header.payload()).getLong(4);
+          java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+          while (body.size() < size) {
+            Frame frame = nextFrame(deadline, timeout, "a body frame");
+            if (frame.type() != Frame.BODY || frame.channel() != channel) {
+              throw new StepFailed(
+                  "received "
+                      + describe(frame)
+                      + " after "
+                      + body.size()
+                      + " of "
+                      + size
+                      + " body bytes");
+            }
+            body.writeBytes(frame.payload());
+          }
+          onBody.accept(body.toByteArray());
+        });
+  }
+
   /** Reads frames until a heartbeat arrives, within the step timeout; other frames are skipped. */
   public ScriptedServer expectHeartbeat() {
     return expectHeartbeat(null);

@@ -1,0 +1,193 @@
+package dev.amqpkit.amqp091;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.amqpkit.testkit.amqp091.Arguments;
+import dev.amqpkit.testkit.amqp091.Frame;
+import dev.amqpkit.testkit.amqp091.ScriptedServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The window of unconfirmed publishes and the streaming of large bodies, against a scripted server
+ * that confirms exactly when the test says so.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PublishWindowTest {
+  private static final Duration SHORT = Duration.ofMillis(700);
+  private static final byte[] BODY = {1, 2, 3};
+
+  private final ScriptedServer server;
+  private final List<byte[]> published = new CopyOnWriteArrayList<>();
+  private Connection connection;
+
+  PublishWindowTest() throws IOException {
+    server = new ScriptedServer();
+  }
+
+  @AfterEach
+  void close() {
+    server.close();
+    if (connection != null) connection.close();
+  }
+
+  private Channel openChannel() {
+    connection =
+        Connection.open(
+            ConnectionOptions.builder()
+                .endpoint(server.host(), server.port())
+                .heartbeat(Duration.ZERO)
+                .rpcTimeout(SHORT)
+                .closeTimeout(SHORT)
+                .build());
+    return connection.openChannel();
+  }
+
+  private Channel confirmingChannel(int maxUnconfirmed) {
+    Channel channel = openChannel();
+    channel.confirmSelect(maxUnconfirmed);
+    return channel;
+  }
+
+  private ScriptedServer confirmModeScript() {
+    return server
+        .handshake(0)
+        .acceptChannelOpen(1)
+        .expectMethodAndRespond(
+            1, 85, 10, f -> Frame.method(1, 85, 11, Arguments.create())); // confirm.select-ok
+  }
+
+  private static Frame ack(long sequence, boolean multiple) {
+    return Frame.method(1, 60, 80, Arguments.create().longLong(sequence).bit(multiple));
+  }
+
+  private static Frame nack(long sequence, boolean multiple) {
+    return Frame.method(
+        1, 60, 120, Arguments.create().longLong(sequence).octet((multiple ? 1 : 0) | 2));
+  }
+
+  @Test
+  void aFullWindowHoldsThePublisherUntilAConfirmMakesRoom() throws Exception {
+    confirmModeScript()
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .goSilent()
+        .send(ack(1, false))
+        .expectPublish(1, published::add)
+        .send(ack(3, true))
+        .start();
+    Channel channel = confirmingChannel(2);
+    CompletableFuture<Void> first = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    CompletableFuture<Void> second = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+
+    CompletableFuture<CompletableFuture<Void>> third =
+        CompletableFuture.supplyAsync(
+            () -> channel.basicPublish("", "q", BasicProperties.EMPTY, BODY));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !third.isDone() && published.size() == 2);
+
+    server.resume(); // the server confirms the first publish
+    third.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+    first.get(5, TimeUnit.SECONDS);
+    second.get(5, TimeUnit.SECONDS);
+    assertThat(published).hasSize(3);
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(4);
+  }
+
+  @Test
+  void aWindowThatStaysFullTimesOutAndTheTimedOutPublishTakesNoNumber() throws Exception {
+    confirmModeScript()
+        .expectPublish(1, published::add)
+        .goSilent()
+        .send(ack(1, false))
+        .expectPublish(1, published::add)
+        .send(ack(2, false))
+        .start();
+    Channel channel = confirmingChannel(1);
+    CompletableFuture<Void> first = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> channel.basicPublish("", "q", BasicProperties.EMPTY, BODY))
+        .isInstanceOf(AmqpTimeoutException.class)
+        .hasMessageContaining("1 publishes still unconfirmed")
+        .hasMessageContaining("nothing of this one was sent");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isBetween(SHORT.toMillis() - 50, SHORT.toMillis() + 3000);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(2);
+
+    server.resume();
+    first.get(5, TimeUnit.SECONDS);
+    CompletableFuture<Void> next = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    next.get(5, TimeUnit.SECONDS); // the server acks sequence 2: the numbers still match
+    server.awaitDone(Duration.ofSeconds(5));
+    assertThat(published).hasSize(2);
+  }
+
+  @Test
+  void aNackFailsExactlyThePublishesItNames() throws Exception {
+    confirmModeScript()
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .send(nack(2, false), ack(3, true), nack(4, true))
+        .start();
+    Channel channel = confirmingChannel(10);
+    List<CompletableFuture<Void>> confirms = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      confirms.add(channel.basicPublish("", "q", BasicProperties.EMPTY, BODY));
+    }
+
+    confirms.get(0).get(5, TimeUnit.SECONDS);
+    confirms.get(2).get(5, TimeUnit.SECONDS);
+    for (int failed : new int[] {1, 3}) {
+      assertThatThrownBy(() -> confirms.get(failed).get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(PublishNackedException.class)
+          .hasMessageContaining(String.valueOf(failed + 1));
+    }
+    // Settled, nacks included, nothing is left to wait for.
+    assertThatCode(() -> channel.waitForConfirms(Duration.ofSeconds(1))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aBrokerThatStopsReadingInTheMiddleOfALargeMessageClosesTheConnectionInTime() {
+    server.handshake(0).acceptChannelOpen(1).goSilent().start();
+    Channel channel = openChannel();
+    // Far more than the socket buffers and the writer's 512 KiB can hold.
+    byte[] large = new byte[64 * 1024 * 1024];
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> channel.basicPublish("", "q", BasicProperties.EMPTY, large))
+        .isInstanceOf(ConnectionClosedException.class)
+        .hasMessageContaining("in the middle of a 67108864-byte message on channel 1");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isLessThan(SHORT.toMillis() + 5000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void maxUnconfirmedBelowOneIsRefused() {
+    confirmModeScript().start();
+    Channel channel = confirmingChannel(5);
+    assertThatThrownBy(() -> channel.confirmSelect(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxUnconfirmed must be at least 1: 0");
+  }
+}

@@ -74,7 +74,29 @@ public final class BasicProperties {
     return contentEncoding;
   }
 
-  /** The application's headers, unmodifiable; {@code null} when absent. */
+  /**
+   * The application's headers, unmodifiable; {@code null} when absent. Values map to field-table
+   * types as follows, both ways unless marked:
+   *
+   * <table>
+   *   <caption>Field-table types</caption>
+   *   <tr><th>tag</th><th>type</th><th>Java</th></tr>
+   *   <tr><td>t</td><td>boolean</td><td>{@code Boolean}</td></tr>
+   *   <tr><td>b / B</td><td>signed / unsigned 8-bit</td><td>{@code Byte} / {@link UnsignedByte}</td></tr>
+   *   <tr><td>s / u</td><td>signed / unsigned 16-bit</td><td>{@code Short} / {@link UnsignedShort}</td></tr>
+   *   <tr><td>I / i</td><td>signed / unsigned 32-bit</td><td>{@code Integer} / {@link UnsignedInt}</td></tr>
+   *   <tr><td>l</td><td>signed 64-bit</td><td>{@code Long}</td></tr>
+   *   <tr><td>f / d</td><td>float / double</td><td>{@code Float} / {@code Double}</td></tr>
+   *   <tr><td>D</td><td>decimal</td><td>{@code BigDecimal} (scale 0..255, 32-bit unscaled)</td></tr>
+   *   <tr><td>S</td><td>long string</td><td>{@code String}; bytes that are not UTF-8 as {@code byte[]}, re-sent as x</td></tr>
+   *   <tr><td>x</td><td>byte array</td><td>{@code byte[]}</td></tr>
+   *   <tr><td>T</td><td>timestamp (seconds)</td><td>{@code Instant}; {@code Date} also accepted</td></tr>
+   *   <tr><td>A</td><td>array</td><td>{@code List}</td></tr>
+   *   <tr><td>F</td><td>table</td><td>{@code Map<String, ?>}</td></tr>
+   *   <tr><td>V</td><td>void</td><td>{@code null}</td></tr>
+   *   <tr><td>U / L</td><td>the specification's 16 / 64-bit signed, not RabbitMQ's</td><td>read as {@code Short} / {@code Long}, sent as s / l</td></tr>
+   * </table>
+   */
   public Map<String, Object> headers() {
     return headers;
   }

@@ -152,6 +152,30 @@ class PublishingIT {
   }
 
   @Test
+  void unsignedHeaderValuesComeBackFromRabbitMqWithTheirTypes(RabbitMq broker) {
+    String queue = broker.queueName("unsigned");
+    try (Connection connection = Connection.open(broker.uri())) {
+      Channel channel = connection.openChannel();
+      channel.queueDeclare(QueueSpec.named(queue));
+      Map<String, Object> headers =
+          Map.of(
+              "B", new UnsignedByte(200),
+              "u", new UnsignedShort(60_000),
+              "i", new UnsignedInt(4_000_000_000L),
+              "I", 7);
+      channel.basicPublish(
+          "", queue, BasicProperties.builder().headers(headers).build(), new byte[] {1});
+
+      Delivery d =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(5))
+              .until(() -> channel.basicGetAutoAck(queue), java.util.Optional::isPresent)
+              .orElseThrow();
+      assertThat(d.properties().headers()).isEqualTo(headers);
+    }
+  }
+
+  @Test
   void heartbeatsKeepAnIdleConnectionAlive(RabbitMq broker) throws Exception {
     try (Connection connection =
         Connection.open(

@@ -1,5 +1,8 @@
 package dev.amqpkit.amqp091.internal;
 
+import dev.amqpkit.amqp091.UnsignedByte;
+import dev.amqpkit.amqp091.UnsignedInt;
+import dev.amqpkit.amqp091.UnsignedShort;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -247,11 +250,11 @@ public final class Decoder {
     return switch (tag) {
       case 't' -> octet() != 0;
       case 'b' -> (byte) octet();
-      case 'B' -> (short) octet();
+      case 'B' -> new UnsignedByte(octet());
       case 's', 'U' -> (short) shortUint();
-      case 'u' -> shortUint();
+      case 'u' -> new UnsignedShort(shortUint());
       case 'I' -> longInt();
-      case 'i' -> longUint();
+      case 'i' -> new UnsignedInt(longUint());
       case 'l', 'L' -> longLong();
       case 'f' -> Float.intBitsToFloat(longInt());
       case 'd' -> Double.longBitsToDouble(longLong());

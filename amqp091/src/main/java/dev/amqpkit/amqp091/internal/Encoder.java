@@ -1,5 +1,8 @@
 package dev.amqpkit.amqp091.internal;
 
+import dev.amqpkit.amqp091.UnsignedByte;
+import dev.amqpkit.amqp091.UnsignedInt;
+import dev.amqpkit.amqp091.UnsignedShort;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -175,6 +178,12 @@ public final class Encoder {
       octet('b').octet(v);
     } else if (value instanceof Short v) {
       octet('s').shortUint(v);
+    } else if (value instanceof UnsignedByte v) {
+      octet('B').octet(v.value());
+    } else if (value instanceof UnsignedShort v) {
+      octet('u').shortUint(v.value());
+    } else if (value instanceof UnsignedInt v) {
+      octet('i').longUint(v.value());
     } else if (value instanceof Float v) {
       octet('f').longInt(Float.floatToIntBits(v));
     } else if (value instanceof Double v) {

@@ -3,6 +3,9 @@ package dev.amqpkit.amqp091.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.amqpkit.amqp091.UnsignedByte;
+import dev.amqpkit.amqp091.UnsignedInt;
+import dev.amqpkit.amqp091.UnsignedShort;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -150,6 +153,9 @@ class FieldTableTest {
     choices.add(Arbitraries.shorts());
     choices.add(Arbitraries.integers());
     choices.add(Arbitraries.longs());
+    choices.add(Arbitraries.integers().between(0, 0xFF).map(UnsignedByte::new));
+    choices.add(Arbitraries.integers().between(0, 0xFFFF).map(UnsignedShort::new));
+    choices.add(Arbitraries.longs().between(0, 0xFFFF_FFFFL).map(UnsignedInt::new));
     choices.add(Arbitraries.integers().map(Float::intBitsToFloat));
     choices.add(Arbitraries.longs().map(Double::longBitsToDouble));
     choices.add(
@@ -172,6 +178,7 @@ class FieldTableTest {
 
   @Test
   void decodesTheUnsignedAndSpecificationOnlyTagsToTheirJavaTypes() throws Exception {
+    // U and L are the specification's, which RabbitMQ does not accept: read, then sent as s and l.
     Encoder entries = new Encoder(64);
     entries.shortString("B").octet('B').octet(0xFF);
     entries.shortString("u").octet('u').shortUint(0xFFFF);
@@ -182,11 +189,34 @@ class FieldTableTest {
     Map<String, Object> read = tableBytes(entries).table();
 
     assertThat(read.keySet()).containsExactly("B", "u", "i", "U", "L");
-    assertThat(read.get("B")).isInstanceOf(Short.class).isEqualTo((short) 255);
-    assertThat(read.get("u")).isInstanceOf(Integer.class).isEqualTo(65535);
-    assertThat(read.get("i")).isInstanceOf(Long.class).isEqualTo(4_294_967_295L);
+    assertThat(read.get("B")).isEqualTo(new UnsignedByte(255));
+    assertThat(read.get("u")).isEqualTo(new UnsignedShort(65535));
+    assertThat(read.get("i")).isEqualTo(new UnsignedInt(4_294_967_295L));
     assertThat(read.get("U")).isInstanceOf(Short.class).isEqualTo((short) -2);
     assertThat(read.get("L")).isInstanceOf(Long.class).isEqualTo(-2L);
+  }
+
+  @Test
+  void unsignedValuesKeepTheirTagsThroughARoundTrip() throws Exception {
+    Encoder entries = new Encoder(64);
+    entries.shortString("B").octet('B').octet(0x80);
+    entries.shortString("u").octet('u').shortUint(0x8000);
+    entries.shortString("i").octet('i').longInt(0x8000_0000);
+    byte[] original = Arrays.copyOf(entries.array(), entries.position());
+
+    Map<String, Object> read = tableBytes(entries).table();
+    Encoder again = new Encoder(64);
+    again.table(read);
+
+    // The table's 4-byte length, then exactly the original entries.
+    assertThat(Arrays.copyOfRange(again.array(), 4, again.position())).isEqualTo(original);
+  }
+
+  @Test
+  void unsignedValuesOutsideTheirRangeAreRefused() {
+    assertThatThrownBy(() -> new UnsignedByte(256)).hasMessageContaining("0..255: 256");
+    assertThatThrownBy(() -> new UnsignedShort(-1)).hasMessageContaining("0..65535: -1");
+    assertThatThrownBy(() -> new UnsignedInt(1L << 32)).hasMessageContaining("4294967295");
   }
 
   private static void assertSyntaxError(ThrowingDecode decode, String messagePart) {

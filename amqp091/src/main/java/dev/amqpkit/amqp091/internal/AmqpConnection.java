@@ -278,12 +278,7 @@ public final class AmqpConnection implements Connection {
       respondToCloseDuringHandshake();
       if (close.replyCode() == 403) {
         throw new AuthenticationException(
-            endpoint
-                + " refused the login of user '"
-                + options.username()
-                + "': "
-                + close.replyText(),
-            null);
+            endpoint + " refused the login " + whoLogsIn() + ": " + close.replyText(), null);
       }
       throw brokerClosed(close);
     }
@@ -359,9 +354,9 @@ public final class AmqpConnection implements Connection {
       if (during.equals("the login")) {
         throw new AuthenticationException(
             endpoint
-                + " closed the connection during the login of user '"
-                + options.username()
-                + "': the credentials or the mechanism were refused",
+                + " closed the connection during the login "
+                + whoLogsIn()
+                + ": the credentials or the mechanism were refused",
             e);
       }
       throw e;
@@ -397,6 +392,13 @@ public final class AmqpConnection implements Connection {
     } catch (IOException ignored) {
       // The broker closes the socket anyway.
     }
+  }
+
+  /** Who the login was for, as an error message names it: the user, or the client certificate. */
+  private String whoLogsIn() {
+    return options.saslMechanism() == SaslMechanism.EXTERNAL
+        ? "with the client's TLS certificate (SASL EXTERNAL)"
+        : "of user '" + options.username() + "'";
   }
 
   private byte[] saslResponse(SaslMechanism mechanism) {

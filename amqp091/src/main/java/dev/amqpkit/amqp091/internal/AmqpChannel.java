@@ -517,7 +517,8 @@ final class AmqpChannel implements Channel {
     if (settled.isEmpty() && confirmListeners.isEmpty()) return;
     // Completing a future runs what the application chained to it: never on the I/O thread.
     // One task per confirm frame, in arrival order, with the listeners.
-    callbacks.execute(
+    connection.dispatch(
+        callbacks,
         () -> {
           for (PublishWindow.PendingConfirm f : settled) {
             if (ack) f.complete(null);
@@ -876,12 +877,12 @@ final class AmqpChannel implements Channel {
               props,
               body,
               -1);
-      callbacks.execute(() -> deliver(handler, delivery));
+      connection.dispatch(callbacks, () -> deliver(handler, delivery));
     } else if (m instanceof Method.BasicReturn ret) {
       ReturnedMessage returned =
           new ReturnedMessage(
               ret.replyCode(), ret.replyText(), ret.exchange(), ret.routingKey(), props, body);
-      callbacks.execute(() -> listeners.forEach(l -> l.returned(returned)));
+      connection.dispatch(callbacks, () -> listeners.forEach(l -> l.returned(returned)));
     } else if (m instanceof Method.BasicGetOk ok) {
       completeRpc(
           ok,

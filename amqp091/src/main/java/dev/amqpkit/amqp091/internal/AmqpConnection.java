@@ -69,6 +69,8 @@ public final class AmqpConnection implements Connection {
   private final Endpoint endpoint;
   private final Socket socket;
   private final FrameReader reader;
+  // Callback executors with tasks queued by the reader and not yet woken. Reader thread only.
+  private final java.util.ArrayList<SerialExecutor> toKick = new java.util.ArrayList<>();
   final FrameWriter writer;
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
@@ -452,10 +454,24 @@ public final class AmqpConnection implements Connection {
 
   // ---- reading ----
 
+  /**
+   * Queues a callback from the reader thread; the executor is woken when the reader has no more
+   * frames at hand, before it can block on the socket. Reader thread only.
+   */
+  void dispatch(SerialExecutor callbacks, Runnable task) {
+    if (callbacks.enqueue(task)) toKick.add(callbacks);
+  }
+
+  private void kickCallbacks() {
+    for (int i = 0, n = toKick.size(); i < n; i++) toKick.get(i).kick();
+    toKick.clear();
+  }
+
   private void readLoop() {
     Decoder decoder = new Decoder(new byte[0], 0, 0);
     try {
       while (true) {
+        if (!toKick.isEmpty() && !reader.frameBuffered()) kickCallbacks();
         reader.next(frameMax);
         lastReadNanos = System.nanoTime();
         int type = reader.type;
@@ -526,6 +542,7 @@ public final class AmqpConnection implements Connection {
               CloseInitiator.CLIENT,
               e));
     } finally {
+      kickCallbacks();
       closeOk.complete(null);
       writer.drainAndClose(1000);
       closeQuietly(socket);

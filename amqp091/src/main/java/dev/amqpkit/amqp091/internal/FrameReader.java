@@ -47,6 +47,19 @@ final class FrameReader {
     return b[start + 5] + "-" + b[start + 6] + "-" + b[start + 7];
   }
 
+  /** Whether a whole frame is buffered, so that {@link #next} will not read from the stream. */
+  boolean frameBuffered() {
+    int available = end - start;
+    if (available < 8) return false;
+    byte[] b = buffer;
+    long size =
+        ((long) (b[start + 3] & 0xFF) << 24)
+            | ((b[start + 4] & 0xFF) << 16)
+            | ((b[start + 5] & 0xFF) << 8)
+            | (b[start + 6] & 0xFF);
+    return available >= size + 8;
+  }
+
   /**
    * Reads the next frame.
    *

@@ -10,6 +10,10 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time, in submission order, on a shared executor: per-channel ordering for
  * consumer callbacks without a thread per channel. A task that throws is logged and the next runs.
  * Never runs a task on the submitting thread.
+ *
+ * <p>The reader thread queues with {@link #enqueue} and wakes the executor with {@link #kick} once
+ * it has no more frames at hand: a burst of deliveries read at once costs one thread wake-up, not
+ * one each.
  */
 final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
@@ -24,11 +28,26 @@ final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
+    if (enqueue(task)) kick();
+  }
+
+  /**
+   * Queues a task without waking the executor.
+   *
+   * @return whether the caller must call {@link #kick} (soon: until then, neither this task nor any
+   *     queued after it runs)
+   */
+  boolean enqueue(Runnable task) {
     synchronized (tasks) {
       tasks.add(task);
-      if (running) return;
+      if (running) return false;
       running = true;
+      return true;
     }
+  }
+
+  /** Hands the queued tasks to the executor; once for each {@link #enqueue} that returned true. */
+  void kick() {
     try {
       executor.execute(this::drain);
     } catch (RejectedExecutionException e) {
@@ -45,19 +64,23 @@ final class SerialExecutor implements Executor {
   }
 
   private void drain() {
+    ArrayDeque<Runnable> batch = new ArrayDeque<>();
     while (true) {
-      Runnable task;
+      // Take every queued task at once: the reader, queueing more meanwhile, rarely meets the lock.
       synchronized (tasks) {
-        task = tasks.poll();
-        if (task == null) {
+        if (tasks.isEmpty()) {
           running = false;
           return;
         }
+        batch.addAll(tasks);
+        tasks.clear();
       }
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        log.error("a callback threw; it is logged and the next callback runs", e);
+      for (Runnable task = batch.poll(); task != null; task = batch.poll()) {
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          log.error("a callback threw; it is logged and the next callback runs", e);
+        }
       }
     }
   }

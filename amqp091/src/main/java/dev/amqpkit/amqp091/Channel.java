@@ -102,12 +102,13 @@ public interface Channel extends AutoCloseable {
 
   /**
    * Publishes a message and returns once its frames are queued for the socket; the connection's
-   * writer thread sends queued frames in batches. The body is copied: the caller may reuse its
-   * array at once. When 512 KiB are already queued (the broker or the network is slower than the
-   * publisher), the call waits for room, at most the RPC timeout: publishing is back-pressured,
-   * never buffered without bound. A body over 256 KiB is queued frame by frame as the writer
-   * drains; if the broker then reads nothing for a whole RPC timeout, the message cannot be taken
-   * back half-sent, and the connection is closed with that cause.
+   * writer thread sends queued frames in batches. Either way the caller may reuse its array as soon
+   * as the call returns. When 512 KiB are already queued (the broker or the network is slower than
+   * the publisher), the call waits for room, at most the RPC timeout: publishing is back-pressured,
+   * never buffered without bound. A body up to 256 KiB is copied; a larger one is not, and the call
+   * returns once the writer has sent it. If the broker then reads nothing for a whole RPC timeout,
+   * the publish fails with {@link AmqpTimeoutException} when none of it was sent yet; a message
+   * partly sent cannot be taken back, and the connection is closed with that cause.
    *
    * <p>Safe to call from many threads. On a channel in confirm mode the call first waits, at most
    * the RPC timeout, while {@linkplain #confirmSelect(int) the window of unconfirmed publishes} is

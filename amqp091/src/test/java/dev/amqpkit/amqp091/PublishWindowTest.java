@@ -175,7 +175,7 @@ class PublishWindowTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> channel.basicPublish("", "q", BasicProperties.EMPTY, large))
         .isInstanceOf(ConnectionClosedException.class)
-        .hasMessageContaining("in the middle of a 67108864-byte message on channel 1");
+        .hasMessageContaining("while a 67108864-byte message on channel 1 was being sent");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
         .isLessThan(SHORT.toMillis() + 5000);
     await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());

@@ -105,8 +105,9 @@ class PublishingIT {
   @Test
   void largeBodiesStreamedFromManyThreadsStayWholeBesideSmallOnes(RabbitMq broker)
       throws Exception {
-    // Bodies over 256 KiB are queued frame by frame while other frames flow: on one channel none
-    // may get between them (RabbitMQ would close the connection with 505 UNEXPECTED_FRAME).
+    // Bodies over 256 KiB are written from the caller's array while other threads keep queueing
+    // frames: on one channel none may get between them (RabbitMQ would close the connection with
+    // 505 UNEXPECTED_FRAME).
     int threads = 4;
     int perThread = 6;
     String queue = broker.queueName("large");

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
  * Writes frames to the socket behind the callers' backs. Callers encode frames into a pending
  * buffer under {@code lock} and return; a flusher thread, the only one that writes to the socket,
  * swaps the pending buffer for an empty one and writes it whole, so a stream of small messages
- * costs few system calls. A message of up to {@link #STREAMING_THRESHOLD} bytes is appended under
- * one lock hold; a larger body is streamed frame by frame as room appears, its channel marked busy
- * meanwhile so no other frame of that channel gets between its frames.
+ * costs few system calls. A message's frames are appended under one lock hold, so they are never
+ * interleaved with another's. A body over {@link #REFERENCE_THRESHOLD} bytes is not copied: its
+ * frames refer to the caller's array, and the caller waits until the flusher has written them.
  *
  * <p>Order: the flusher takes {@code socketLock} before it lets go of {@code lock} when it swaps,
  * so batches reach the socket in the order they were appended.
@@ -29,7 +29,7 @@ final class FrameWriter {
   private static final int METHOD = 1;
   private static final int HEADER = 2;
   private static final int BODY = 3;
-  static final int STREAMING_THRESHOLD = 256 * 1024;
+  static final int REFERENCE_THRESHOLD = 256 * 1024;
   static final int MAX_PENDING = 512 * 1024;
   private static final int BUFFER_SIZE = 256 * 1024;
 
@@ -39,14 +39,19 @@ final class FrameWriter {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition room = lock.newCondition();
+  private final Condition written = lock.newCondition(); // a referenced body is out
   private final ReentrantLock socketLock = new ReentrantLock();
 
   // Guarded by lock.
   private Encoder pending = new Encoder(BUFFER_SIZE);
   private Encoder writing = new Encoder(BUFFER_SIZE);
   private boolean flusherWaiting;
-  // Channels in the middle of a streamed body: no other frame of theirs may be queued.
-  private final java.util.BitSet busyChannels = new java.util.BitSet();
+  private Slices pendingSlices = new Slices();
+  private Slices writingSlices = new Slices();
+  private long swaps; // how many times the flusher took the pending buffer
+  private long slicesQueued; // slices ever queued (less any taken back)
+  private long slicesWritten; // slices the flusher has written
+  private long wakeAtSlices = Long.MAX_VALUE; // the least target a caller waits for
   private boolean closed;
   private IOException failure;
 
@@ -72,7 +77,7 @@ final class FrameWriter {
   void writeMethod(int channel, Method method) throws IOException {
     lock.lock();
     try {
-      awaitTurn(channel);
+      awaitRoom();
       int sizeAt = beginFrame(pending, METHOD, channel);
       method.encode(pending);
       endFrame(pending, sizeAt);
@@ -91,7 +96,7 @@ final class FrameWriter {
       throws IOException {
     lock.lock();
     try {
-      awaitTurn(channel);
+      awaitRoom();
       int start = pending.position();
       int sizeAt = beginFrame(pending, METHOD, channel);
       method.encode(pending);
@@ -108,6 +113,11 @@ final class FrameWriter {
    */
   interface PublishSequencer {
     void queued(PublishWindow.PendingConfirm confirm);
+
+    /**
+     * Takes back the last {@link #queued}: the writer removed the publish before any of it went.
+     */
+    void unqueued(PublishWindow.PendingConfirm confirm);
   }
 
   /**
@@ -130,7 +140,7 @@ final class FrameWriter {
       throws IOException {
     lock.lock();
     try {
-      awaitTurn(channel);
+      awaitRoom();
       int start = pending.position();
       encodePublishMethod(pending, channel, exchange, routingKey, mandatory);
       appendContent(channel, start, properties, body, frameMax, sequencer, confirm);
@@ -176,9 +186,10 @@ final class FrameWriter {
 
   /**
    * Appends the content header and body frames after a method frame that starts at {@code start}. A
-   * body of at most {@link #STREAMING_THRESHOLD} bytes is appended whole; a larger one is streamed
-   * frame by frame, waiting for room as the flusher drains, so memory stays bounded whatever the
-   * message size. If encoding fails, nothing of the message stays queued.
+   * body under {@link #REFERENCE_THRESHOLD} bytes is copied in; a larger one is queued by
+   * reference, frame by frame, and the call waits until the flusher has written it, so the caller
+   * may reuse its array on return and memory stays bounded whatever the message size. If encoding
+   * fails, nothing of the message stays queued.
    */
   private void appendContent(
       int channel,
@@ -189,81 +200,156 @@ final class FrameWriter {
       PublishSequencer sequencer,
       PublishWindow.PendingConfirm confirm)
       throws IOException {
-    boolean whole = body.length <= STREAMING_THRESHOLD;
+    boolean byReference = body.length > REFERENCE_THRESHOLD;
+    int slicesBefore = pendingSlices.count;
     try {
       int sizeAt = beginFrame(pending, HEADER, channel);
       ContentHeader.encode(pending, body.length, properties);
       endFrame(pending, sizeAt);
-      if (whole) encodeBody(pending, channel, body, 0, body.length, frameMax);
+      if (byReference) {
+        referenceBody(pending, pendingSlices, channel, body, frameMax);
+      } else {
+        encodeBody(pending, channel, body, frameMax);
+      }
     } catch (RuntimeException e) {
       pending.position(start);
+      pendingSlices.truncate(slicesBefore);
       throw e;
     }
     if (sequencer != null) sequencer.queued(confirm);
-    if (whole) {
-      wakeFlusher();
-    } else {
-      streamBody(channel, body, frameMax);
+    wakeFlusher();
+    if (byReference) {
+      slicesQueued += pendingSlices.count - slicesBefore;
+      awaitWritten(channel, body.length, start, slicesBefore, sequencer, confirm);
     }
   }
 
-  private static void encodeBody(
-      Encoder e, int channel, byte[] body, int offset, int end, int frameMax) {
+  private static void encodeBody(Encoder e, int channel, byte[] body, int frameMax) {
     int maxChunk = frameMax - 8;
-    for (; offset < end; offset += maxChunk) {
-      int length = Math.min(maxChunk, end - offset);
+    for (int offset = 0; offset < body.length; offset += maxChunk) {
+      int length = Math.min(maxChunk, body.length - offset);
       e.octet(BODY).shortUint(channel).longInt(length);
       e.bytes(body, offset, length);
       e.octet(FrameReader.FRAME_END);
     }
   }
 
+  private static void referenceBody(
+      Encoder e, Slices slices, int channel, byte[] body, int frameMax) {
+    int maxChunk = frameMax - 8;
+    for (int offset = 0; offset < body.length; offset += maxChunk) {
+      int length = Math.min(maxChunk, body.length - offset);
+      e.octet(BODY).shortUint(channel).longInt(length);
+      slices.add(e.position(), body, offset, length);
+      e.octet(FrameReader.FRAME_END);
+    }
+  }
+
   /**
-   * Appends a large body frame by frame. While it waits for room the lock is free, so other
-   * channels keep writing; this channel is marked busy, so none of its frames gets between the
-   * body's. The message is already partly queued: if the broker reads nothing for the whole wait,
-   * the connection cannot continue, and fails.
+   * Waits until the flusher has written every slice queued so far, ours last among them. The wait
+   * is bounded by the time without progress, not by the size: a slow broker that keeps reading
+   * never fails a large message. If nothing moves for the whole wait, a message the flusher has not
+   * touched is taken back (a clean timeout); one partly written cannot be, and the connection
+   * fails.
    */
-  private void streamBody(int channel, byte[] body, int frameMax) throws IOException {
-    busyChannels.set(channel);
-    try {
-      int maxChunk = frameMax - 8;
-      for (int offset = 0; offset < body.length; ) {
-        if (pending.position() >= MAX_PENDING) {
-          wakeFlusher();
-          long left = maxWaitForRoomNanos;
-          while (pending.position() >= MAX_PENDING) {
-            if (left <= 0) {
-              throw failed(
-                  new IOException(
-                      "the broker read nothing for "
-                          + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
-                          + " ms in the middle of a "
-                          + body.length
-                          + "-byte message on channel "
-                          + channel
-                          + "; a message cannot be taken back once partly sent, so the"
-                          + " connection is closed"));
-            }
-            try {
-              left = room.awaitNanos(left);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw failed(
-                  new java.io.InterruptedIOException(
-                      "interrupted in the middle of a message on channel " + channel));
-            }
-            checkFailure();
-          }
+  private void awaitWritten(
+      int channel,
+      int size,
+      int start,
+      int slicesBefore,
+      PublishSequencer sequencer,
+      PublishWindow.PendingConfirm confirm)
+      throws IOException {
+    long target = slicesQueued;
+    int end = pending.position();
+    int endSlices = pendingSlices.count;
+    long swapsAtAppend = swaps;
+    long seen = slicesWritten;
+    long left = maxWaitForRoomNanos;
+    while (slicesWritten < target) {
+      boolean interrupted = false;
+      if (left > 0) {
+        if (target < wakeAtSlices) wakeAtSlices = target;
+        try {
+          left = written.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          interrupted = true;
         }
-        int end = Math.min(body.length, offset + maxChunk);
-        encodeBody(pending, channel, body, offset, end, frameMax);
-        offset = end;
-        wakeFlusher();
+        checkFailure();
+        if (slicesWritten != seen) {
+          seen = slicesWritten;
+          left = maxWaitForRoomNanos;
+        }
+        if (!interrupted) continue;
       }
-    } finally {
-      busyChannels.clear(channel);
-      room.signalAll();
+      if (swaps == swapsAtAppend && pending.position() == end && pendingSlices.count == endSlices) {
+        // Untouched by the flusher, and last in line: take it back whole.
+        pending.position(start);
+        pendingSlices.truncate(slicesBefore);
+        slicesQueued -= endSlices - slicesBefore;
+        if (sequencer != null) sequencer.unqueued(confirm);
+        throw new NoRoomException(
+            (interrupted ? "interrupted" : "no room for " + waitedMillis() + " ms")
+                + " before a "
+                + size
+                + "-byte message on channel "
+                + channel
+                + " could be sent: the broker is not reading (a resource alarm?) or the network"
+                + " is stalled; nothing of it was sent");
+      }
+      throw failed(
+          new IOException(
+              (interrupted
+                      ? "interrupted"
+                      : "the broker read nothing for " + waitedMillis() + " ms")
+                  + " while a "
+                  + size
+                  + "-byte message on channel "
+                  + channel
+                  + " was being sent; a message cannot be taken back once partly sent, so the"
+                  + " connection is closed"));
+    }
+  }
+
+  private long waitedMillis() {
+    return java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis();
+  }
+
+  /**
+   * Body slices queued by reference: each is written from the caller's array right after the
+   * encoder's bytes up to its position. Guarded by the writer's lock until swapped to the flusher.
+   */
+  private static final class Slices {
+    int count;
+    int[] positions = new int[16];
+    byte[][] arrays = new byte[16][];
+    int[] offsets = new int[16];
+    int[] lengths = new int[16];
+    long bytes;
+
+    void add(int position, byte[] array, int offset, int length) {
+      if (count == positions.length) {
+        int n = count * 2;
+        positions = java.util.Arrays.copyOf(positions, n);
+        arrays = java.util.Arrays.copyOf(arrays, n);
+        offsets = java.util.Arrays.copyOf(offsets, n);
+        lengths = java.util.Arrays.copyOf(lengths, n);
+      }
+      positions[count] = position;
+      arrays[count] = array;
+      offsets[count] = offset;
+      lengths[count] = length;
+      count++;
+      bytes += length;
+    }
+
+    void truncate(int newCount) {
+      while (count > newCount) {
+        count--;
+        bytes -= lengths[count];
+        arrays[count] = null;
+      }
     }
   }
 
@@ -332,7 +418,7 @@ final class FrameWriter {
   void writeRaw(byte[] bytes) throws IOException {
     lock.lock();
     try {
-      awaitTurn(0);
+      awaitRoom();
       pending.bytes(bytes, 0, bytes.length);
       wakeFlusher();
     } finally {
@@ -357,7 +443,8 @@ final class FrameWriter {
       closed = true;
       work.signalAll();
       room.signalAll();
-      while ((pending.position() > 0 || socketLock.isLocked()) && failure == null) {
+      written.signalAll();
+      while ((pendingSize() > 0 || socketLock.isLocked()) && failure == null) {
         long left = deadline - System.nanoTime();
         if (left <= 0) break;
         try {
@@ -377,10 +464,11 @@ final class FrameWriter {
   private void flushLoop() {
     while (true) {
       Encoder batch;
+      Slices slices;
       lock.lock();
       try {
         room.signalAll(); // the last batch is out: wake writers waiting for room or a drain
-        while (pending.position() == 0 && !closed && failure == null) {
+        while (pending.position() == 0 && pendingSlices.count == 0 && !closed && failure == null) {
           flusherWaiting = true;
           try {
             work.await();
@@ -390,17 +478,21 @@ final class FrameWriter {
             flusherWaiting = false;
           }
         }
-        if (failure != null || pending.position() == 0) return;
+        if (failure != null || (pending.position() == 0 && pendingSlices.count == 0)) return;
         batch = pending;
         pending = writing;
         writing = batch;
+        slices = pendingSlices;
+        pendingSlices = writingSlices;
+        writingSlices = slices;
+        swaps++;
         socketLock.lock(); // before unlocking lock: batches reach the socket in order
         room.signalAll();
       } finally {
         lock.unlock();
       }
       try {
-        writeOut(batch);
+        writeOut(batch, slices);
         out.flush();
         lastWriteNanos = System.nanoTime();
       } catch (IOException e) {
@@ -412,14 +504,31 @@ final class FrameWriter {
     }
   }
 
-  /** Writes and clears a buffer; the caller holds socketLock. */
-  private void writeOut(Encoder buffer) throws IOException {
-    if (buffer.position() > 0) {
-      try {
-        out.write(buffer.array(), 0, buffer.position());
-      } finally {
-        buffer.reset();
+  /** Writes and clears a buffer and its slices; the caller holds socketLock. */
+  private void writeOut(Encoder buffer, Slices slices) throws IOException {
+    try {
+      byte[] bytes = buffer.array();
+      int from = 0;
+      for (int i = 0; i < slices.count; i++) {
+        int at = slices.positions[i];
+        out.write(bytes, from, at - from);
+        out.write(slices.arrays[i], slices.offsets[i], slices.lengths[i]);
+        from = at;
+        lock.lock();
+        try {
+          // Wake callers only when one's last slice is out; they watch progress on their own.
+          if (++slicesWritten >= wakeAtSlices) {
+            wakeAtSlices = Long.MAX_VALUE;
+            written.signalAll();
+          }
+        } finally {
+          lock.unlock();
+        }
       }
+      out.write(bytes, from, buffer.position() - from);
+    } finally {
+      buffer.reset();
+      slices.truncate(0);
     }
   }
 
@@ -430,6 +539,7 @@ final class FrameWriter {
       first = failure == null;
       if (first) failure = e;
       room.signalAll();
+      written.signalAll();
       work.signalAll();
     } finally {
       lock.unlock();
@@ -440,25 +550,21 @@ final class FrameWriter {
 
   // ---- under lock ----
 
-  /** Waits, at most the configured wait, until there is room and the channel is not mid-message. */
-  private void awaitTurn(int channel) throws IOException {
+  private long pendingSize() {
+    return pending.position() + pendingSlices.bytes;
+  }
+
+  /** Waits, at most the configured wait, until there is room. */
+  private void awaitRoom() throws IOException {
     checkFailure();
-    if (pending.position() < MAX_PENDING && (busyChannels.isEmpty() || !busyChannels.get(channel)))
-      return;
+    if (pendingSize() < MAX_PENDING) return;
     long left = maxWaitForRoomNanos;
-    while (pending.position() >= MAX_PENDING || busyChannels.get(channel)) {
+    while (pendingSize() >= MAX_PENDING) {
       if (left <= 0) {
         throw new NoRoomException(
-            busyChannels.get(channel)
-                ? "nothing could be queued for "
-                    + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
-                    + " ms: channel "
-                    + channel
-                    + " is still sending a large message"
-                : "nothing could be queued for "
-                    + java.time.Duration.ofNanos(maxWaitForRoomNanos).toMillis()
-                    + " ms: the broker is not reading (a resource alarm?) or the network is"
-                    + " stalled");
+            "nothing could be queued for "
+                + waitedMillis()
+                + " ms: the broker is not reading (a resource alarm?) or the network is stalled");
       }
       try {
         left = room.awaitNanos(left);

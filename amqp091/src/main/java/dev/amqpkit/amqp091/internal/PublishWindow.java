@@ -108,6 +108,18 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
     }
   }
 
+  @Override
+  public void unqueued(PendingConfirm confirm) {
+    lock.lock();
+    try {
+      if (confirm.sequence > 0) unconfirmed.removeLast(confirm.sequence);
+      confirm.sequence = 0;
+      reserved++; // the publisher gives it back as a publish that was never queued
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Settles one sequence number, or every one up to it, and wakes publishers waiting for room.
    * Returns the settled publishes; the caller completes them off the reader thread.

@@ -108,6 +108,33 @@ class PublishWindowTest {
   }
 
   @Test
+  void aPlaceFreedByASingleConfirmIsUsedPromptly() throws Exception {
+    // With a window of 32, settling wakes publishers two places at a time; one confirm alone
+    // must still let a waiting publisher through well within the RPC timeout.
+    ScriptedServer script = confirmModeScript();
+    for (int i = 0; i < 32; i++) script.expectPublish(1, published::add);
+    script.goSilent().send(ack(1, false)).expectPublish(1, published::add).start();
+    Channel channel = confirmingChannel(32);
+    for (int i = 0; i < 32; i++) channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+
+    CompletableFuture<CompletableFuture<Void>> next =
+        CompletableFuture.supplyAsync(
+            () -> channel.basicPublish("", "q", BasicProperties.EMPTY, BODY));
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !next.isDone());
+    long start = System.nanoTime();
+    server.resume();
+
+    next.get(5, TimeUnit.SECONDS);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isLessThan(SHORT.toMillis() / 2);
+    server.awaitDone(Duration.ofSeconds(5));
+    assertThat(published).hasSize(33);
+  }
+
+  @Test
   void aWindowThatStaysFullTimesOutAndTheTimedOutPublishTakesNoNumber() throws Exception {
     confirmModeScript()
         .expectPublish(1, published::add)

@@ -16,11 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@linkplain #settle settles} confirms and wakes waiting publishers itself, in one thread
  * hand-off. It wakes them only once a sixteenth of the window is free (at most 256 places): the
  * broker confirms a few messages per frame, and waking a publisher, then the writer, for each such
- * frame would cost more CPU than the messages themselves.
+ * frame would cost more CPU than the messages themselves. A waiting publisher also looks again
+ * every 10 ms, so a place freed by a smaller batch is never missed for long.
  *
  * <p>Thread-safe; the lock is never held while waiting for anything but room.
  */
 final class PublishWindow implements FrameWriter.PublishSequencer {
+  private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition room = lock.newCondition();
   private final ConfirmWindow<PendingConfirm> unconfirmed = new ConfirmWindow<>();
@@ -58,8 +61,9 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
     try {
       if (closed != null) throw closed;
       if (unconfirmed.outstanding() + reserved >= limit) {
-        long left = timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (unconfirmed.outstanding() + reserved >= limit) {
+          long left = deadline - System.nanoTime();
           if (left <= 0) {
             throw new AmqpTimeoutException(
                 "channel "
@@ -71,7 +75,9 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
                     + "; nothing of this one was sent");
           }
           try {
-            left = room.awaitNanos(left);
+            // Settling wakes waiters only in batches; looking again now and then bounds how long
+            // a publisher can miss a place freed by fewer confirms, should the rest be slow.
+            room.awaitNanos(Math.min(left, RECHECK_NANOS));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AmqpException("interrupted while waiting for a confirm to make room", e);

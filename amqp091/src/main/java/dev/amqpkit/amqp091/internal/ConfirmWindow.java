@@ -69,7 +69,8 @@ final class ConfirmWindow<T> {
   /** Settles every sequence number up to and including {@code sequence}; returns their items. */
   @SuppressWarnings("unchecked")
   List<T> takeUpTo(long sequence) {
-    List<T> taken = new ArrayList<>();
+    List<T> taken =
+        new ArrayList<>((int) Math.max(0, Math.min(count, sequence - headSequence + 1)));
     while (count > 0 && headSequence <= sequence) {
       T item = (T) slots[head];
       if (item != null) {

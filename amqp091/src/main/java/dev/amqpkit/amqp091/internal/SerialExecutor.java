@@ -20,6 +20,8 @@ final class SerialExecutor implements Executor {
 
   private final Executor executor;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  // Used by drain only; two drains never overlap (running), and the lock orders them.
+  private final ArrayDeque<Runnable> batch = new ArrayDeque<>();
   private boolean running;
 
   SerialExecutor(Executor executor) {
@@ -64,7 +66,6 @@ final class SerialExecutor implements Executor {
   }
 
   private void drain() {
-    ArrayDeque<Runnable> batch = new ArrayDeque<>();
     while (true) {
       // Take every queued task at once: the reader, queueing more meanwhile, rarely meets the lock.
       synchronized (tasks) {

@@ -16,13 +16,14 @@ public final class DecodeException extends RuntimeException {
   }
 
   public DecodeException(String problem, int offset, Throwable cause) {
-    super(problem + " (at offset " + offset + ")", cause, false, false);
+    super(offset < 0 ? problem : problem + " (at offset " + offset + ")", cause, false, false);
     this.offset = offset;
   }
 
   /**
    * The index, in the decoded buffer, of the constructor or field that is wrong, or -1 when a codec
-   * reports a problem it cannot place.
+   * reports a problem it cannot place (the message then has no offset: the decoder, which wraps it,
+   * adds the offset of the described value).
    */
   public int offset() {
     return offset;

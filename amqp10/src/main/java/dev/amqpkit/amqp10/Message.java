@@ -34,8 +34,8 @@ public final class Message {
   private final boolean firstAcquirer;
   private final long deliveryCount;
   // annotations
-  private final Map<Symbol, Object> deliveryAnnotations;
-  private final Map<Symbol, Object> messageAnnotations;
+  private final Map<Object, Object> deliveryAnnotations;
+  private final Map<Object, Object> messageAnnotations;
   // properties
   private final Object messageId;
   private final Binary userId;
@@ -53,7 +53,7 @@ public final class Message {
   // the rest
   private final Map<String, Object> applicationProperties;
   private final Body body;
-  private final Map<Symbol, Object> footer;
+  private final Map<Object, Object> footer;
   private final long messageFormat;
 
   private Message(Builder b) {
@@ -130,13 +130,19 @@ public final class Message {
     return deliveryCount;
   }
 
-  /** Annotations for the next hop only; empty when none. */
-  public Map<Symbol, Object> deliveryAnnotations() {
+  /**
+   * Annotations for the next hop only; empty when none. Keys are {@link Symbol}s, or {@link
+   * UnsignedLong}s, which the specification reserves for itself.
+   */
+  public Map<Object, Object> deliveryAnnotations() {
     return deliveryAnnotations;
   }
 
-  /** Annotations for the infrastructure, such as {@code x-opt-partition-key}; empty when none. */
-  public Map<Symbol, Object> messageAnnotations() {
+  /**
+   * Annotations for the infrastructure, such as {@code x-opt-partition-key}; empty when none. Keys
+   * as for {@link #deliveryAnnotations()}.
+   */
+  public Map<Object, Object> messageAnnotations() {
     return messageAnnotations;
   }
 
@@ -219,8 +225,11 @@ public final class Message {
     throw new IllegalStateException("the body is " + kind(body) + ", not data");
   }
 
-  /** Details computed over the whole message, such as a signature; empty when none. */
-  public Map<Symbol, Object> footer() {
+  /**
+   * Details computed over the whole message, such as a signature; empty when none. Keys as for
+   * {@link #deliveryAnnotations()}.
+   */
+  public Map<Object, Object> footer() {
     return footer;
   }
 
@@ -307,8 +316,8 @@ public final class Message {
     private Duration ttl;
     private boolean firstAcquirer;
     private long deliveryCount;
-    private Map<Symbol, Object> deliveryAnnotations;
-    private Map<Symbol, Object> messageAnnotations;
+    private Map<Object, Object> deliveryAnnotations;
+    private Map<Object, Object> messageAnnotations;
     private Object messageId;
     private Binary userId;
     private String to;
@@ -324,7 +333,7 @@ public final class Message {
     private String replyToGroupId;
     private Map<String, Object> applicationProperties;
     private Body body = EMPTY_BODY;
-    private Map<Symbol, Object> footer;
+    private Map<Object, Object> footer;
     private long messageFormat;
 
     private Builder() {}
@@ -421,6 +430,62 @@ public final class Message {
     }
 
     /**
+     * Replaces the delivery annotations with a copy of {@code annotations}; null for none.
+     *
+     * @throws IllegalArgumentException if a key is not a {@link Symbol} or {@link UnsignedLong}
+     */
+    public Builder deliveryAnnotations(Map<?, ?> annotations) {
+      deliveryAnnotations = annotationsCopy(annotations, "deliveryAnnotations");
+      return this;
+    }
+
+    /**
+     * Replaces the message annotations with a copy of {@code annotations}; null for none.
+     *
+     * @throws IllegalArgumentException if a key is not a {@link Symbol} or {@link UnsignedLong}
+     */
+    public Builder messageAnnotations(Map<?, ?> annotations) {
+      messageAnnotations = annotationsCopy(annotations, "messageAnnotations");
+      return this;
+    }
+
+    /**
+     * Replaces the footer with a copy of {@code footer}; null for none.
+     *
+     * @throws IllegalArgumentException if a key is not a {@link Symbol} or {@link UnsignedLong}
+     */
+    public Builder footer(Map<?, ?> footer) {
+      this.footer = annotationsCopy(footer, "footer");
+      return this;
+    }
+
+    /**
+     * Replaces the application properties with a copy of {@code properties}; null for none.
+     *
+     * @throws IllegalArgumentException as {@link #applicationProperty} for any entry
+     */
+    public Builder applicationProperties(Map<String, ?> properties) {
+      applicationProperties = null;
+      if (properties != null) properties.forEach(this::applicationProperty);
+      return this;
+    }
+
+    private static Map<Object, Object> annotationsCopy(Map<?, ?> map, String name) {
+      if (map == null || map.isEmpty()) return null;
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof Symbol || e.getKey() instanceof UnsignedLong)) {
+          throw new IllegalArgumentException(
+              name
+                  + " keys are symbols (or reserved ulongs), not "
+                  + (e.getKey() == null ? "null" : e.getKey().getClass().getSimpleName()));
+        }
+        copy.put(e.getKey(), e.getValue());
+      }
+      return copy;
+    }
+
+    /**
      * @throws IllegalArgumentException if {@code id} is not a String, UUID, {@link Binary} or
      *     {@link UnsignedLong}
      */
@@ -432,6 +497,12 @@ public final class Message {
     /** Sets the user id to a copy of {@code userId}; null for none. */
     public Builder userId(byte[] userId) {
       this.userId = userId == null ? null : Binary.copyOf(userId);
+      return this;
+    }
+
+    /** Sets the user id; null for none. */
+    public Builder userId(Binary userId) {
+      this.userId = userId;
       return this;
     }
 
@@ -570,6 +641,7 @@ public final class Message {
     }
 
     private static <K> Map<K, Object> put(Map<K, Object> map, K key, Object value) {
+      // Keys of the annotation maps are symbols here; decoding may also meet reserved ulongs.
       Objects.requireNonNull(key, "key == null");
       Map<K, Object> m = map == null ? new LinkedHashMap<>() : map;
       m.put(key, value);

@@ -158,6 +158,15 @@ class MessageTest {
     assertThatThrownBy(() -> b.contentType("tëxt")).hasMessageContaining("must be ASCII");
     assertThatThrownBy(() -> b.applicationProperty("l", List.of(1)))
         .hasMessageContaining("application property 'l': values are simple types");
+    assertThatThrownBy(() -> b.messageAnnotations(Map.of("x-opt-a", 1)))
+        .hasMessageContaining(
+            "messageAnnotations keys are symbols (or reserved ulongs), not String");
+    assertThat(
+            Message.builder()
+                .messageAnnotations(Map.of(UnsignedLong.valueOf(1), "reserved"))
+                .build()
+                .messageAnnotations())
+        .containsKey(UnsignedLong.valueOf(1));
     assertThatThrownBy(() -> Message.builder().contentEncoding("gzip").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("contentEncoding applies to a data body only");

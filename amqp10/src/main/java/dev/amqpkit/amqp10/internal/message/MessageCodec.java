@@ -1,0 +1,245 @@
+package dev.amqpkit.amqp10.internal.message;
+
+import dev.amqpkit.amqp10.Body;
+import dev.amqpkit.amqp10.Message;
+import dev.amqpkit.amqp10.internal.codec.DecodeException;
+import dev.amqpkit.amqp10.internal.codec.Decoder;
+import dev.amqpkit.amqp10.internal.codec.Encoder;
+import dev.amqpkit.amqp10.internal.protocol.AmqpSequence;
+import dev.amqpkit.amqp10.internal.protocol.AmqpValue;
+import dev.amqpkit.amqp10.internal.protocol.ApplicationProperties;
+import dev.amqpkit.amqp10.internal.protocol.Data;
+import dev.amqpkit.amqp10.internal.protocol.DeliveryAnnotations;
+import dev.amqpkit.amqp10.internal.protocol.Footer;
+import dev.amqpkit.amqp10.internal.protocol.Header;
+import dev.amqpkit.amqp10.internal.protocol.MessageAnnotations;
+import dev.amqpkit.amqp10.internal.protocol.Properties;
+import dev.amqpkit.amqp10.internal.protocol.ProtocolTypes;
+import dev.amqpkit.amqp10.internal.protocol.Section;
+import dev.amqpkit.amqp10.types.Binary;
+import dev.amqpkit.amqp10.types.Symbol;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Converts a {@link Message} to the sections of a transfer's payload and back, in the order the
+ * specification fixes: header, delivery annotations, message annotations, properties, application
+ * properties, the body, footer. Sections that would hold only defaults are left out.
+ *
+ * <p>Decoding accepts any valid payload and refuses an invalid one with a {@link DecodeException}
+ * that names the problem: a section out of order or repeated, body sections of different kinds, a
+ * section that is not a message section, nothing where a body must be.
+ *
+ * <p>Not thread-safe: an instance holds an encoder and a decoder; use one per connection.
+ */
+public final class MessageCodec {
+  private final Encoder encoder = new Encoder(ProtocolTypes.REGISTRY);
+  private final Decoder decoder = new Decoder(ProtocolTypes.REGISTRY);
+
+  /** Encodes a message's sections into a new array of exactly their size. */
+  public byte[] encode(Message m) {
+    List<Section> sections = sections(m);
+    int size = 0;
+    for (Section s : sections) size = Math.addExact(size, encoder.sizeOf(s));
+    ByteBuffer target = ByteBuffer.allocate(size);
+    for (Section s : sections) encoder.encode(s, target);
+    return target.array();
+  }
+
+  private static List<Section> sections(Message m) {
+    List<Section> sections = new ArrayList<>(8);
+    Duration ttl = m.ttl();
+    if (m.durable()
+        || m.priority() != Message.DEFAULT_PRIORITY
+        || ttl != null
+        || m.firstAcquirer()
+        || m.deliveryCount() != 0) {
+      sections.add(
+          new Header(
+              m.durable(),
+              m.priority(),
+              ttl == null ? null : ttl.toMillis(),
+              m.firstAcquirer(),
+              m.deliveryCount()));
+    }
+    if (!m.deliveryAnnotations().isEmpty()) {
+      sections.add(new DeliveryAnnotations(m.deliveryAnnotations()));
+    }
+    if (!m.messageAnnotations().isEmpty()) {
+      sections.add(new MessageAnnotations(m.messageAnnotations()));
+    }
+    if (hasProperties(m)) {
+      sections.add(
+          new Properties(
+              m.messageId(),
+              m.userId(),
+              m.to(),
+              m.subject(),
+              m.replyTo(),
+              m.correlationId(),
+              symbol(m.contentType()),
+              symbol(m.contentEncoding()),
+              m.absoluteExpiryTime(),
+              m.creationTime(),
+              m.groupId(),
+              m.groupSequence(),
+              m.replyToGroupId()));
+    }
+    if (!m.applicationProperties().isEmpty()) {
+      sections.add(new ApplicationProperties(m.applicationProperties()));
+    }
+    Body body = m.body();
+    if (body instanceof Body.Data data) {
+      for (Binary b : data.sections()) sections.add(new Data(b));
+    } else if (body instanceof Body.Sequence sequence) {
+      for (List<Object> s : sequence.sections()) sections.add(new AmqpSequence(s));
+    } else {
+      sections.add(new AmqpValue(((Body.Value) body).value()));
+    }
+    if (!m.footer().isEmpty()) sections.add(new Footer(m.footer()));
+    return sections;
+  }
+
+  private static boolean hasProperties(Message m) {
+    return m.messageId() != null
+        || m.userId() != null
+        || m.to() != null
+        || m.subject() != null
+        || m.replyTo() != null
+        || m.correlationId() != null
+        || m.contentType() != null
+        || m.contentEncoding() != null
+        || m.absoluteExpiryTime() != null
+        || m.creationTime() != null
+        || m.groupId() != null
+        || m.groupSequence() != null
+        || m.replyToGroupId() != null;
+  }
+
+  private static Symbol symbol(String s) {
+    return s == null ? null : Symbol.valueOf(s);
+  }
+
+  /**
+   * Decodes the sections of a payload, all of it, into a message with {@code messageFormat}.
+   *
+   * @throws DecodeException if the payload is not a valid message (see the class comment)
+   */
+  public Message decode(ByteBuffer payload, long messageFormat) {
+    Message.Builder b = Message.builder().messageFormat(messageFormat);
+    int rank = -1; // the place in the fixed order of the last section read
+    List<Binary> data = null;
+    List<List<Object>> sequences = null;
+    boolean value = false;
+    int offset = payload.position();
+    while (payload.hasRemaining()) {
+      int at = payload.position() - offset;
+      Object decoded = decoder.decode(payload);
+      if (!(decoded instanceof Section section)) {
+        throw new DecodeException("a message holds sections only, not " + describe(decoded), at);
+      }
+      int r = rank(section);
+      if (r == BODY && (data != null || sequences != null || value)) {
+        boolean sameKind =
+            (section instanceof Data && data != null)
+                || (section instanceof AmqpSequence && sequences != null);
+        if (!sameKind) {
+          throw new DecodeException(
+              "a body of one kind only: " + name(section) + " after " + bodyKind(data, sequences),
+              at);
+        }
+      } else if (r <= rank) {
+        throw new DecodeException(
+            "message section " + name(section) + " out of order or repeated", at);
+      }
+      rank = r;
+      try {
+        if (section instanceof Header h) {
+          b.durable(h.durable())
+              .priority(h.priority())
+              .ttl(h.ttl() == null ? null : Duration.ofMillis(h.ttl()))
+              .firstAcquirer(h.firstAcquirer())
+              .deliveryCount(h.deliveryCount());
+        } else if (section instanceof DeliveryAnnotations d) {
+          b.deliveryAnnotations(d.value());
+        } else if (section instanceof MessageAnnotations a) {
+          b.messageAnnotations(a.value());
+        } else if (section instanceof Properties p) {
+          properties(b, p);
+        } else if (section instanceof ApplicationProperties a) {
+          b.applicationProperties(a.value());
+        } else if (section instanceof Data d) {
+          if (data == null) data = new ArrayList<>(1);
+          data.add(d.value());
+        } else if (section instanceof AmqpSequence s) {
+          if (sequences == null) sequences = new ArrayList<>(1);
+          sequences.add(s.value());
+        } else if (section instanceof AmqpValue v) {
+          value = true;
+          b.body(new Body.Value(v.value()));
+        } else if (section instanceof Footer f) {
+          b.footer(f.value());
+        }
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new DecodeException("message section " + name(section) + ": " + e.getMessage(), at);
+      }
+    }
+    if (data != null) b.body(new Body.Data(data));
+    if (sequences != null) b.body(new Body.Sequence(sequences));
+    if (!value && data == null && sequences == null) {
+      throw new DecodeException("a message needs a body section; this one has none", -1);
+    }
+    try {
+      return b.build();
+    } catch (IllegalStateException e) {
+      throw new DecodeException("invalid message: " + e.getMessage(), -1);
+    }
+  }
+
+  private static void properties(Message.Builder b, Properties p) {
+    b.messageId(p.messageId())
+        .userId(p.userId())
+        .to(address(p.to()))
+        .subject(p.subject())
+        .replyTo(address(p.replyTo()))
+        .correlationId(p.correlationId())
+        .contentType(p.contentType() == null ? null : p.contentType().toString())
+        .contentEncoding(p.contentEncoding() == null ? null : p.contentEncoding().toString())
+        .absoluteExpiryTime(p.absoluteExpiryTime())
+        .creationTime(p.creationTime())
+        .groupId(p.groupId())
+        .groupSequence(p.groupSequence())
+        .replyToGroupId(p.replyToGroupId());
+  }
+
+  private static String address(Object address) {
+    return address == null ? null : address.toString();
+  }
+
+  private static final int BODY = 5;
+
+  private static String bodyKind(List<Binary> data, List<List<Object>> sequences) {
+    return data != null ? "Data" : sequences != null ? "AmqpSequence" : "AmqpValue";
+  }
+
+  // The fixed order of sections; the three body kinds share a place.
+  private static int rank(Section s) {
+    if (s instanceof Header) return 0;
+    if (s instanceof DeliveryAnnotations) return 1;
+    if (s instanceof MessageAnnotations) return 2;
+    if (s instanceof Properties) return 3;
+    if (s instanceof ApplicationProperties) return 4;
+    if (s instanceof Footer) return 6;
+    return BODY;
+  }
+
+  private static String name(Section s) {
+    return s.getClass().getSimpleName();
+  }
+
+  private static String describe(Object value) {
+    return value == null ? "null" : value.getClass().getSimpleName();
+  }
+}

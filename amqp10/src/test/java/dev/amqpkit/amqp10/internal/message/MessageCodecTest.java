@@ -1,0 +1,247 @@
+package dev.amqpkit.amqp10.internal.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.amqpkit.amqp10.Body;
+import dev.amqpkit.amqp10.Message;
+import dev.amqpkit.amqp10.internal.codec.DecodeException;
+import dev.amqpkit.amqp10.internal.codec.Encoder;
+import dev.amqpkit.amqp10.internal.protocol.AmqpSequence;
+import dev.amqpkit.amqp10.internal.protocol.AmqpValue;
+import dev.amqpkit.amqp10.internal.protocol.Data;
+import dev.amqpkit.amqp10.internal.protocol.Header;
+import dev.amqpkit.amqp10.internal.protocol.Properties;
+import dev.amqpkit.amqp10.internal.protocol.ProtocolTypes;
+import dev.amqpkit.amqp10.types.Binary;
+import dev.amqpkit.amqp10.types.Symbol;
+import dev.amqpkit.amqp10.types.UnsignedLong;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+  private final MessageCodec codec = new MessageCodec();
+
+  private Message roundTrip(Message m) {
+    return codec.decode(ByteBuffer.wrap(codec.encode(m)), m.messageFormat());
+  }
+
+  private static byte[] sections(Object... sections) {
+    Encoder encoder = new Encoder(ProtocolTypes.REGISTRY);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object s : sections) out.writeBytes(encoder.encode(s));
+    return out.toByteArray();
+  }
+
+  @Test
+  void aPlainDataMessageIsOnlyItsBodySection() {
+    byte[] wire = codec.encode(Message.ofData(new byte[] {1, 2}));
+
+    // described (0x00), smallulong 0x75 (data), vbin8 of 2 bytes
+    assertThat(HexFormat.of().formatHex(wire)).isEqualTo("005375a0020102");
+  }
+
+  @Test
+  void everyFieldSurvivesARoundTrip() {
+    Message m =
+        Message.builder()
+            .durable(true)
+            .priority(7)
+            .ttl(Duration.ofMillis(1500))
+            .firstAcquirer(true)
+            .deliveryCount(2)
+            .deliveryAnnotation(Symbol.valueOf("x-d"), "d")
+            .messageAnnotation(Symbol.valueOf("x-opt-partition-key"), "p")
+            .messageId(UUID.randomUUID())
+            .userId(new byte[] {7})
+            .to("/queues/a")
+            .subject("s")
+            .replyTo("/queues/r")
+            .correlationId(UnsignedLong.valueOf(9))
+            .contentType("application/json")
+            .contentEncoding("gzip")
+            .absoluteExpiryTime(Instant.ofEpochMilli(2_000_000_000_000L))
+            .creationTime(Instant.ofEpochMilli(1_900_000_000_000L))
+            .groupId("g")
+            .groupSequence(4L)
+            .replyToGroupId("rg")
+            .applicationProperty("n", 1L)
+            .applicationProperty("s", "text")
+            .applicationProperty("nothing", null)
+            .data(new byte[] {1, 2, 3})
+            .footer(Symbol.valueOf("x-f"), Binary.copyOf(new byte[] {5}))
+            .messageFormat(0x10)
+            .build();
+
+    assertThat(roundTrip(m)).isEqualTo(m);
+  }
+
+  @Test
+  void bodiesOfEachKindSurviveARoundTrip() {
+    Message twoData =
+        Message.builder()
+            .body(
+                new Body.Data(
+                    List.of(Binary.copyOf(new byte[] {1}), Binary.copyOf(new byte[] {2, 3}))))
+            .build();
+    Message sequences =
+        Message.builder().body(new Body.Sequence(List.of(List.of(1, "a"), List.of()))).build();
+    Message value = Message.ofValue(Map.of("k", List.of(true, 2.5)));
+    Message nullValue = Message.builder().build();
+
+    for (Message m : List.of(twoData, sequences, value, nullValue)) {
+      assertThat(roundTrip(m)).isEqualTo(m);
+    }
+    assertThat(roundTrip(twoData).bodyBytes()).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aHeaderOfDefaultsIsLeftOutAndADefaultHeaderReadBackIsTheSame() {
+    assertThat(codec.encode(Message.ofValue("x"))).isEqualTo(sections(new AmqpValue("x")));
+    byte[] withDefaultHeader = sections(new Header(false, 4, null, false, 0), new AmqpValue("x"));
+
+    assertThat(codec.decode(ByteBuffer.wrap(withDefaultHeader), 0)).isEqualTo(Message.ofValue("x"));
+  }
+
+  @Test
+  void sectionsOutOfOrderOrRepeatedAreRefused() {
+    Properties props =
+        new Properties(
+            "id", null, null, null, null, null, null, null, null, null, null, null, null);
+    assertDecodeError(sections(new Data(Binary.EMPTY), props), "Properties out of order");
+    assertDecodeError(
+        sections(
+            new Header(true, 4, null, false, 0),
+            new Header(true, 4, null, false, 0),
+            new Data(Binary.EMPTY)),
+        "Header out of order or repeated");
+  }
+
+  @Test
+  void bodyKindsDoNotMix() {
+    assertDecodeError(
+        sections(new Data(Binary.EMPTY), new AmqpValue(1)),
+        "a body of one kind only: AmqpValue after Data");
+    assertDecodeError(
+        sections(new AmqpSequence(List.of()), new Data(Binary.EMPTY)), "Data after AmqpSequence");
+    assertDecodeError(sections(new AmqpValue(1), new AmqpValue(2)), "AmqpValue after AmqpValue");
+  }
+
+  @Test
+  void aMessageWithoutABodyOrWithSomethingElseIsRefused() {
+    Properties props =
+        new Properties(
+            "id", null, null, null, null, null, null, null, null, null, null, null, null);
+    assertDecodeError(sections(props), "needs a body section");
+    assertDecodeError(sections("not a section"), "sections only, not String");
+  }
+
+  @Test
+  void invalidContentInAValidSectionIsADecodeError() {
+    // content-encoding on a value body: the specification forbids it.
+    Properties encoding =
+        new Properties(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Symbol.valueOf("gzip"),
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertDecodeError(
+        sections(encoding, new AmqpValue("x")), "contentEncoding applies to a data body only");
+  }
+
+  private void assertDecodeError(byte[] payload, String message) {
+    assertThatThrownBy(() -> codec.decode(ByteBuffer.wrap(payload), 0))
+        .isInstanceOf(DecodeException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Property(tries = 300)
+  void anyMessageSurvivesARoundTrip(@ForAll("messages") Message m) {
+    assertThat(roundTrip(m)).isEqualTo(m);
+  }
+
+  @Provide
+  Arbitrary<Message> messages() {
+    Arbitrary<String> text = Arbitraries.strings().ofMaxLength(20).injectNull(0.5);
+    Arbitrary<Object> id =
+        Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(10).map(s -> (Object) s),
+                Arbitraries.longs().greaterOrEqual(0).map(l -> (Object) UnsignedLong.valueOf(l)),
+                Arbitraries.create(UUID::randomUUID).map(u -> (Object) u),
+                Arbitraries.bytes()
+                    .array(byte[].class)
+                    .ofMaxSize(8)
+                    .map(b -> (Object) Binary.copyOf(b)))
+            .injectNull(0.4);
+    Arbitrary<Body> body =
+        Arbitraries.oneOf(
+            Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMaxSize(64)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3)
+                .map(l -> (Body) new Body.Data(l.stream().map(Binary::copyOf).toList())),
+            Arbitraries.integers().list().ofMaxSize(4).map(l -> (Body) new Body.Value(l)),
+            Arbitraries.strings().ofMaxLength(8).map(s -> (Body) new Body.Value(s)),
+            Arbitraries.longs()
+                .list()
+                .ofMaxSize(3)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(2)
+                .map(
+                    l ->
+                        (Body)
+                            new Body.Sequence(
+                                l.stream().map(x -> List.<Object>copyOf(x)).toList())));
+    Arbitrary<Map<String, Long>> props =
+        Arbitraries.maps(
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(5), Arbitraries.longs())
+            .ofMaxSize(3);
+    return Combinators.combine(
+            Arbitraries.of(true, false),
+            Arbitraries.integers().between(0, 255),
+            Arbitraries.longs().between(0, 0xFFFF_FFFFL).injectNull(0.5),
+            id,
+            id,
+            text,
+            props,
+            body)
+        .as(
+            (durable, priority, ttl, messageId, correlationId, subject, appProps, b) ->
+                Message.builder()
+                    .durable(durable)
+                    .priority(priority)
+                    .ttl(ttl == null ? null : Duration.ofMillis(ttl))
+                    .messageId(messageId)
+                    .correlationId(correlationId)
+                    .subject(subject)
+                    .to(subject == null ? null : "/queues/" + subject)
+                    .applicationProperties(appProps)
+                    .body(b)
+                    .build());
+  }
+}

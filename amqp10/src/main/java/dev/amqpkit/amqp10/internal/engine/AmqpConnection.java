@@ -1,0 +1,734 @@
+package dev.amqpkit.amqp10.internal.engine;
+
+import dev.amqpkit.amqp10.AmqpError;
+import dev.amqpkit.amqp10.AmqpException;
+import dev.amqpkit.amqp10.AmqpTimeoutException;
+import dev.amqpkit.amqp10.AuthenticationException;
+import dev.amqpkit.amqp10.CloseInitiator;
+import dev.amqpkit.amqp10.ConnectFailedException;
+import dev.amqpkit.amqp10.Connection;
+import dev.amqpkit.amqp10.ConnectionClosedException;
+import dev.amqpkit.amqp10.ConnectionListener;
+import dev.amqpkit.amqp10.ConnectionOptions;
+import dev.amqpkit.amqp10.ConnectionOptions.Endpoint;
+import dev.amqpkit.amqp10.ProtocolException;
+import dev.amqpkit.amqp10.SaslMechanism;
+import dev.amqpkit.amqp10.TlsException;
+import dev.amqpkit.amqp10.internal.frames.AmqpFrame;
+import dev.amqpkit.amqp10.internal.frames.EmptyFrame;
+import dev.amqpkit.amqp10.internal.frames.Frame;
+import dev.amqpkit.amqp10.internal.frames.FrameDecoder;
+import dev.amqpkit.amqp10.internal.frames.FrameEncoder;
+import dev.amqpkit.amqp10.internal.frames.FrameException;
+import dev.amqpkit.amqp10.internal.frames.ProtocolHeader;
+import dev.amqpkit.amqp10.internal.frames.SaslFrame;
+import dev.amqpkit.amqp10.internal.protocol.Close;
+import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
+import dev.amqpkit.amqp10.internal.protocol.Open;
+import dev.amqpkit.amqp10.internal.protocol.SaslChallenge;
+import dev.amqpkit.amqp10.internal.protocol.SaslCode;
+import dev.amqpkit.amqp10.internal.protocol.SaslInit;
+import dev.amqpkit.amqp10.internal.protocol.SaslMechanisms;
+import dev.amqpkit.amqp10.internal.protocol.SaslOutcome;
+import dev.amqpkit.amqp10.internal.protocol.SaslPerformative;
+import dev.amqpkit.amqp10.internal.protocol.SaslResponse;
+import dev.amqpkit.amqp10.types.Binary;
+import dev.amqpkit.amqp10.types.Symbol;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An AMQP 1.0 connection: connects, logs in, exchanges {@code open}, then reads frames on a thread
+ * of its own, keeps the idle timeouts of both sides, and closes in either direction.
+ *
+ * <p>Threads: the reader thread owns the read buffer and the decoder; writers take {@code
+ * writeLock}; the shared timer sends empty frames and watches the peer's silence; listeners run on
+ * the shared event executor. The reader never runs application code and never waits for a writer
+ * longer than the close timeout.
+ */
+public final class AmqpConnection implements Connection {
+  private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(daemon("amqpkit-amqp10-timer"));
+  private static final java.util.concurrent.ExecutorService EVENTS =
+      Executors.newCachedThreadPool(daemon("amqpkit-amqp10-events"));
+
+  private final long id = IDS.incrementAndGet();
+  private final ConnectionOptions options;
+  private final Endpoint endpoint;
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final FrameDecoder decoder;
+  private final FrameEncoder encoder;
+  private ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024).flip();
+
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Close> peerClose = new CompletableFuture<>();
+  private final Object closeLock = new Object();
+  private volatile ConnectionClosedException closeCause;
+  private volatile boolean closing;
+  private volatile long lastReadNanos = System.nanoTime();
+  private volatile long lastWriteNanos = System.nanoTime();
+  private ScheduledFuture<?> idleTask;
+  private Open remoteOpen;
+  private int maxFrameSize;
+
+  private AmqpConnection(ConnectionOptions options, Endpoint endpoint, Socket socket)
+      throws IOException {
+    this.options = options;
+    this.endpoint = endpoint;
+    this.socket = socket;
+    this.in = socket.getInputStream();
+    this.out = socket.getOutputStream();
+    this.decoder = new FrameDecoder(options.maxFrameSize());
+    this.encoder = new FrameEncoder(ConnectionOptions.MIN_MAX_FRAME_SIZE);
+  }
+
+  /** Connects to the first endpoint that answers; see {@link Connection#open}. */
+  public static Connection open(ConnectionOptions options) {
+    List<Exception> failures = new ArrayList<>();
+    StringBuilder tried = new StringBuilder();
+    for (Endpoint endpoint : options.endpoints()) {
+      try {
+        return connect(options, endpoint);
+      } catch (IOException | AmqpTimeoutException | TlsException e) {
+        failures.add(e);
+        tried
+            .append(tried.length() == 0 ? "" : "; ")
+            .append(endpoint)
+            .append(": ")
+            .append(describe(e));
+      }
+    }
+    if (failures.size() == 1 && failures.get(0) instanceof AmqpException single) throw single;
+    ConnectFailedException failed =
+        new ConnectFailedException(
+            "could not connect to " + (failures.size() == 1 ? "" : "any of ") + tried,
+            failures.get(failures.size() - 1));
+    for (Exception e : failures) failed.addSuppressed(e);
+    throw failed;
+  }
+
+  private static AmqpConnection connect(ConnectionOptions options, Endpoint endpoint)
+      throws IOException {
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(
+          new InetSocketAddress(endpoint.host(), endpoint.port()),
+          (int) Math.max(1, options.connectTimeout().toMillis()));
+      if (options.tls()) socket = startTls(socket, options, endpoint);
+      socket.setSoTimeout(remainingMillis(deadline));
+      AmqpConnection connection = new AmqpConnection(options, endpoint, socket);
+      connection.handshake(deadline);
+      socket.setSoTimeout(0);
+      connection.start();
+      return connection;
+    } catch (SocketTimeoutException e) {
+      closeQuietly(socket);
+      throw new AmqpTimeoutException(
+          "connecting to " + endpoint + " took longer than " + options.connectTimeout());
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+  }
+
+  private static Socket startTls(Socket plain, ConnectionOptions options, Endpoint endpoint)
+      throws IOException {
+    SSLContext context = options.sslContext();
+    try {
+      if (context == null) context = SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new TlsException(
+          TlsException.Problem.HANDSHAKE_FAILED, "no default TLS context in this JVM", e);
+    }
+    SSLSocket tls =
+        (SSLSocket)
+            context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
+    SSLParameters parameters = tls.getSSLParameters();
+    if (options.verifyHostname()) parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    if (Character.isLetter(endpoint.host().charAt(0))) {
+      parameters.setServerNames(List.of(new SNIHostName(endpoint.host())));
+    }
+    tls.setSSLParameters(parameters);
+    try {
+      tls.startHandshake();
+    } catch (SocketTimeoutException e) {
+      throw e;
+    } catch (SSLException e) {
+      throw tlsFailure(endpoint, e);
+    }
+    return tls;
+  }
+
+  private static TlsException tlsFailure(Endpoint endpoint, SSLException e) {
+    StringBuilder all = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable t = e.getCause(); t != null; t = t.getCause())
+      all.append(" / ").append(t.getMessage());
+    String detail = all.toString();
+    if (detail.contains("No subject alternative") || detail.contains("No name matching")) {
+      return new TlsException(
+          TlsException.Problem.HOSTNAME_MISMATCH,
+          "TLS to "
+              + endpoint
+              + " failed: the peer's certificate does not name host '"
+              + endpoint.host()
+              + "' ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    if (detail.contains("PKIX") || detail.contains("unable to find valid certification path")) {
+      return new TlsException(
+          TlsException.Problem.UNTRUSTED_CERTIFICATE,
+          "TLS to "
+              + endpoint
+              + " failed: the peer's certificate is not trusted ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    return new TlsException(
+        TlsException.Problem.HANDSHAKE_FAILED,
+        "TLS to " + endpoint + " failed: " + e.getMessage(),
+        e);
+  }
+
+  // ---- the handshake, on the caller's thread ----
+
+  private void handshake(long deadline) throws IOException {
+    try {
+      if (options.saslMechanism() != SaslMechanism.NONE) login(deadline);
+      writeRaw(ProtocolHeader.AMQP.toByteArray());
+      expectHeader(ProtocolHeader.AMQP, deadline, "the AMQP header");
+      String hostname = options.hostname() != null ? options.hostname() : endpoint.host();
+      Duration idle = options.idleTimeout();
+      Open open =
+          new Open(
+              options.containerId(),
+              hostname,
+              options.maxFrameSize(),
+              options.channelMax(),
+              idle.isZero() ? null : idle.toMillis(),
+              null,
+              null,
+              null,
+              null,
+              options.properties().isEmpty() ? null : options.properties());
+      writeRaw(encoder.encode(0, open, null));
+      Frame first = readFrame(deadline, "the peer's open");
+      if (!(first instanceof AmqpFrame f) || !(f.performative() instanceof Open peer)) {
+        if (first instanceof AmqpFrame other && other.performative() instanceof Close close) {
+          throw closedByPeer(close, "as the connection opened");
+        }
+        throw protocolError(
+            ErrorConditions.CONNECTION_FRAMING_ERROR, "expected open, received " + name(first));
+      }
+      if (peer.maxFrameSize() < ConnectionOptions.MIN_MAX_FRAME_SIZE) {
+        throw protocolError(
+            ErrorConditions.INVALID_FIELD,
+            "the peer's max-frame-size " + peer.maxFrameSize() + " is below the minimum of 512");
+      }
+      remoteOpen = peer;
+      maxFrameSize =
+          (int) Math.min(options.maxFrameSize(), Math.min(peer.maxFrameSize(), Integer.MAX_VALUE));
+      encoder.maxFrameSize(maxFrameSize);
+      // A peer refusing the open sends open and close at once: refuse here, not later.
+      Frame next = decoder.decode(readBuffer);
+      while (next instanceof EmptyFrame) next = decoder.decode(readBuffer);
+      if (next instanceof AmqpFrame g && g.performative() instanceof Close close) {
+        throw closedByPeer(close, "right after its open");
+      } else if (next != null) {
+        throw protocolError(
+            ErrorConditions.NOT_ALLOWED, "unexpected " + name(next) + " before any session began");
+      }
+    } catch (FrameException e) {
+      throw protocolError(e.condition(), e.getMessage());
+    }
+  }
+
+  private void login(long deadline) throws IOException {
+    SaslMechanism mechanism = options.saslMechanism();
+    writeRaw(ProtocolHeader.SASL.toByteArray());
+    expectHeader(ProtocolHeader.SASL, deadline, "the SASL header");
+    SaslPerformative offer = readSasl(deadline, "sasl-mechanisms");
+    if (!(offer instanceof SaslMechanisms mechanisms)) {
+      throw new IOException(endpoint + " sent " + name(offer) + " where sasl-mechanisms belongs");
+    }
+    List<Symbol> offered =
+        mechanisms.saslServerMechanisms() == null ? List.of() : mechanisms.saslServerMechanisms();
+    if (!offered.contains(Symbol.valueOf(mechanism.name()))) {
+      throw new AuthenticationException(
+          endpoint + " does not offer SASL " + mechanism + " (it offers: " + offered + ")", -1);
+    }
+    String hostname = options.hostname() != null ? options.hostname() : endpoint.host();
+    writeRaw(
+        encoder.encodeSasl(
+            new SaslInit(Symbol.valueOf(mechanism.name()), initialResponse(), hostname)));
+    while (true) {
+      SaslPerformative reply = readSasl(deadline, "sasl-outcome");
+      if (reply instanceof SaslOutcome outcome) {
+        if (outcome.code() == SaslCode.OK) return;
+        String data =
+            outcome.additionalData() == null
+                ? ""
+                : ": " + new String(outcome.additionalData().toByteArray(), StandardCharsets.UTF_8);
+        throw new AuthenticationException(
+            endpoint
+                + " refused the login "
+                + who()
+                + " with sasl-outcome "
+                + outcome.code()
+                + " ("
+                + outcome.code().ordinal()
+                + ")"
+                + data,
+            outcome.code().ordinal());
+      } else if (reply instanceof SaslChallenge && mechanism == SaslMechanism.XOAUTH2) {
+        // XOAUTH2 reports a refused token as a challenge; the client answers with one 0x01 byte
+        // and the outcome follows.
+        writeRaw(encoder.encodeSasl(new SaslResponse(Binary.wrap(new byte[] {1}))));
+      } else {
+        throw new IOException(endpoint + " sent " + name(reply) + " during SASL " + mechanism);
+      }
+    }
+  }
+
+  private String who() {
+    return switch (options.saslMechanism()) {
+      case PLAIN, XOAUTH2 -> "of user '" + options.username() + "'";
+      case EXTERNAL -> "with the client's TLS certificate (SASL EXTERNAL)";
+      default -> "(SASL " + options.saslMechanism() + ")";
+    };
+  }
+
+  private Binary initialResponse() {
+    return switch (options.saslMechanism()) {
+      case PLAIN ->
+          Binary.wrap(
+              ("\0" + options.username() + "\0" + options.password())
+                  .getBytes(StandardCharsets.UTF_8));
+      case XOAUTH2 ->
+          Binary.wrap(
+              ("user="
+                      + options.username()
+                      + "\u0001auth=Bearer "
+                      + options.bearerToken()
+                      + "\u0001\u0001")
+                  .getBytes(StandardCharsets.UTF_8));
+      default -> null;
+    };
+  }
+
+  private void expectHeader(ProtocolHeader expected, long deadline, String what)
+      throws IOException {
+    fill(ProtocolHeader.SIZE, deadline, what);
+    ProtocolHeader header;
+    try {
+      header = ProtocolHeader.read(readBuffer);
+    } catch (FrameException e) {
+      throw new IOException(endpoint + ": " + e.getMessage());
+    }
+    if (header != expected) {
+      throw new IOException(
+          endpoint
+              + " answered the "
+              + expected
+              + " header with the "
+              + header
+              + " header"
+              + (expected == ProtocolHeader.SASL
+                  ? ": it does not use SASL (SaslMechanism.NONE)"
+                  : ""));
+    }
+  }
+
+  private SaslPerformative readSasl(long deadline, String what) throws IOException {
+    Frame frame = readFrame(deadline, what);
+    if (frame instanceof SaslFrame sasl) return sasl.performative();
+    throw new IOException(endpoint + " sent " + name(frame) + " where " + what + " belongs");
+  }
+
+  private Frame readFrame(long deadline, String what) throws IOException {
+    while (true) {
+      Frame frame = decoder.decode(readBuffer);
+      if (frame instanceof EmptyFrame) continue;
+      if (frame != null) return frame;
+      fill(Math.max(readBuffer.remaining() + 1, decoder.bytesNeeded()), deadline, what);
+    }
+  }
+
+  /** Reads until at least {@code n} bytes are buffered; during the handshake, by the deadline. */
+  private void fill(int n, long deadline, String what) throws IOException {
+    if (readBuffer.capacity() < n) {
+      ByteBuffer bigger = ByteBuffer.allocate(n);
+      bigger.put(readBuffer).flip();
+      readBuffer = bigger;
+    }
+    while (readBuffer.remaining() < n) {
+      if (deadline != 0) socket.setSoTimeout(remainingMillis(deadline));
+      readBuffer.compact();
+      int read;
+      try {
+        read = in.read(readBuffer.array(), readBuffer.position(), readBuffer.remaining());
+      } finally {
+        readBuffer.flip();
+      }
+      if (read < 0) {
+        throw new EOFException(
+            deadline == 0
+                ? "the peer closed the socket"
+                : endpoint + " closed the socket while this client waited for " + what);
+      }
+      readBuffer.limit(readBuffer.limit() + read);
+      lastReadNanos = System.nanoTime();
+    }
+  }
+
+  // ---- the open connection ----
+
+  private void start() {
+    Thread reader = new Thread(this::readLoop, "amqpkit-amqp10-reader-" + id + "-" + endpoint);
+    reader.setDaemon(true);
+    reader.start();
+    long ours = options.idleTimeout().toMillis();
+    long theirs = remoteOpen.idleTimeOut() == null ? 0 : remoteOpen.idleTimeOut();
+    long period =
+        Math.min(ours == 0 ? Long.MAX_VALUE : ours / 2, theirs == 0 ? Long.MAX_VALUE : theirs / 2);
+    if (period != Long.MAX_VALUE) {
+      idleTask =
+          TIMER.scheduleAtFixedRate(
+              () -> idleTick(ours, theirs), period, Math.max(1, period), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void readLoop() {
+    try {
+      while (true) {
+        Frame frame = decoder.decode(readBuffer);
+        if (frame == null) {
+          fill(Math.max(readBuffer.remaining() + 1, decoder.bytesNeeded()), 0, "frames");
+          continue;
+        }
+        if (frame instanceof EmptyFrame) continue;
+        if (frame instanceof AmqpFrame f && f.performative() instanceof Close close) {
+          if (!closing) {
+            writeQuietly(encoder.encode(0, new Close(null), null));
+            shutdown(closedByPeer(close, ""));
+          }
+          peerClose.complete(close);
+          return;
+        }
+        throw protocolError(
+            ErrorConditions.NOT_ALLOWED,
+            "unexpected "
+                + name(frame)
+                + (frame instanceof AmqpFrame f ? " on channel " + f.channel() : "")
+                + ": no session is begun there");
+      }
+    } catch (FrameException e) {
+      failWithProtocolError(e.condition(), e.getMessage());
+    } catch (ProtocolException e) {
+      shutdown(e);
+    } catch (IOException e) {
+      shutdown(
+          new ConnectionClosedException(
+              "connection to " + endpoint + " failed: " + describe(e),
+              null,
+              CloseInitiator.NETWORK,
+              e));
+    } catch (RuntimeException e) {
+      log.error("connection {}: internal error in the reader", id, e);
+      shutdown(
+          new ConnectionClosedException("internal error: " + e, null, CloseInitiator.CLIENT, e));
+    } finally {
+      peerClose.complete(null);
+    }
+  }
+
+  private void failWithProtocolError(Symbol condition, String message) {
+    dev.amqpkit.amqp10.internal.protocol.Error error =
+        new dev.amqpkit.amqp10.internal.protocol.Error(condition, message, null);
+    writeQuietly(encoder.encode(0, new Close(error), null));
+    shutdown(
+        new ProtocolException("closed " + endpoint + ": " + message, publicError(error), null));
+  }
+
+  private ProtocolException protocolError(Symbol condition, String message) {
+    dev.amqpkit.amqp10.internal.protocol.Error error =
+        new dev.amqpkit.amqp10.internal.protocol.Error(condition, message, null);
+    writeQuietly(encoder.encode(0, new Close(error), null));
+    return new ProtocolException("closed " + endpoint + ": " + message, publicError(error), null);
+  }
+
+  private ConnectionClosedException closedByPeer(Close close, String when) {
+    AmqpError error = close.error() == null ? null : publicError(close.error());
+    return new ConnectionClosedException(
+        endpoint
+            + " closed the connection"
+            + (when.isEmpty() ? "" : " " + when)
+            + (error == null ? "" : ": " + error),
+        error,
+        CloseInitiator.PEER,
+        null);
+  }
+
+  private static AmqpError publicError(dev.amqpkit.amqp10.internal.protocol.Error e) {
+    return new AmqpError(e.condition(), e.description(), e.info() == null ? Map.of() : e.info());
+  }
+
+  private void idleTick(long ours, long theirs) {
+    long now = System.nanoTime();
+    if (closeCause != null) return;
+    if (ours > 0 && now - lastReadNanos > TimeUnit.MILLISECONDS.toNanos(ours)) {
+      String message = "the peer sent nothing for longer than the idle timeout of " + ours + " ms";
+      dev.amqpkit.amqp10.internal.protocol.Error error =
+          new dev.amqpkit.amqp10.internal.protocol.Error(
+              ErrorConditions.RESOURCE_LIMIT_EXCEEDED, message, null);
+      writeQuietly(encoder.encode(0, new Close(error), null));
+      shutdown(
+          new ConnectionClosedException(
+              "connection to " + endpoint + " closed: " + message,
+              publicError(error),
+              CloseInitiator.NETWORK,
+              null));
+      return;
+    }
+    if (theirs > 0
+        && now - lastWriteNanos > TimeUnit.MILLISECONDS.toNanos(theirs / 2)
+        && writeLock.tryLock()) {
+      try {
+        out.write(FrameEncoder.emptyFrame());
+        out.flush();
+        lastWriteNanos = now;
+      } catch (IOException e) {
+        shutdown(
+            new ConnectionClosedException(
+                "connection to " + endpoint + " failed: " + describe(e),
+                null,
+                CloseInitiator.NETWORK,
+                e));
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  private void writeRaw(byte[] bytes) throws IOException {
+    writeLock.lock();
+    try {
+      out.write(bytes);
+      out.flush();
+      lastWriteNanos = System.nanoTime();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes if the lock comes within the close timeout; for close frames, which are best effort. */
+  private void writeQuietly(byte[] bytes) {
+    try {
+      if (!writeLock.tryLock(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      out.write(bytes);
+      out.flush();
+      lastWriteNanos = System.nanoTime();
+    } catch (IOException e) {
+      log.debug("connection {}: could not write a closing frame: {}", id, e.getMessage());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Records why the connection ended, frees everything and tells the listeners. Once. */
+  private void shutdown(ConnectionClosedException cause) {
+    synchronized (closeLock) {
+      if (closeCause != null) return;
+      closeCause = cause;
+    }
+    if (idleTask != null) idleTask.cancel(false);
+    closeQuietly(socket);
+    for (ConnectionListener l : listeners) notify(l, cause);
+  }
+
+  private static void notify(ConnectionListener listener, ConnectionClosedException cause) {
+    EVENTS.execute(
+        () -> {
+          try {
+            listener.closed(cause);
+          } catch (RuntimeException e) {
+            log.error("a connection listener threw", e);
+          }
+        });
+  }
+
+  // ---- Connection ----
+
+  @Override
+  public String containerId() {
+    return options.containerId();
+  }
+
+  @Override
+  public String remoteContainerId() {
+    return remoteOpen.containerId();
+  }
+
+  @Override
+  public Map<Symbol, Object> remoteProperties() {
+    return remoteOpen.properties() == null ? Map.of() : remoteOpen.properties();
+  }
+
+  @Override
+  public List<Symbol> remoteOfferedCapabilities() {
+    return remoteOpen.offeredCapabilities() == null ? List.of() : remoteOpen.offeredCapabilities();
+  }
+
+  @Override
+  public int maxFrameSize() {
+    return maxFrameSize;
+  }
+
+  @Override
+  public Duration remoteIdleTimeout() {
+    return remoteOpen.idleTimeOut() == null || remoteOpen.idleTimeOut() == 0
+        ? null
+        : Duration.ofMillis(remoteOpen.idleTimeOut());
+  }
+
+  @Override
+  public boolean isOpen() {
+    return closeCause == null;
+  }
+
+  @Override
+  public ConnectionClosedException closeCause() {
+    return closeCause;
+  }
+
+  @Override
+  public void addListener(ConnectionListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener == null");
+    listeners.add(listener);
+    ConnectionClosedException cause = closeCause;
+    if (cause != null && listeners.remove(listener)) notify(listener, cause);
+  }
+
+  @Override
+  public void close() {
+    close(null);
+  }
+
+  @Override
+  public void close(AmqpError error) {
+    if (closeCause != null || closing) return;
+    closing = true;
+    dev.amqpkit.amqp10.internal.protocol.Error wire =
+        error == null
+            ? null
+            : new dev.amqpkit.amqp10.internal.protocol.Error(
+                error.condition(),
+                error.description(),
+                error.info().isEmpty() ? null : error.info());
+    writeQuietly(encoder.encode(0, new Close(wire), null));
+    try {
+      peerClose.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.debug("connection {}: no close from {} within {}", id, endpoint, options.closeTimeout());
+    } catch (ExecutionException e) {
+      // The reader ended; the socket is going anyway.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shutdown(
+        new ConnectionClosedException(
+            "the application closed the connection to " + endpoint,
+            error,
+            CloseInitiator.APPLICATION,
+            null));
+  }
+
+  @Override
+  public String toString() {
+    return "amqp10-connection-" + id + "(" + endpoint + (isOpen() ? "" : ", closed") + ")";
+  }
+
+  // ---- helpers ----
+
+  private static String name(Object frame) {
+    if (frame instanceof AmqpFrame f) return performativeName(f.performative());
+    if (frame instanceof SaslFrame f) return performativeName(f.performative());
+    return frame == null ? "nothing" : frame.getClass().getSimpleName();
+  }
+
+  private static String performativeName(Object p) {
+    return p == null ? "null" : p.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof AmqpException) return e.getMessage();
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  private static int remainingMillis(long deadline) throws SocketTimeoutException {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) throw new SocketTimeoutException("deadline passed");
+    return (int) Math.min(Integer.MAX_VALUE, left);
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // Closing anyway.
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -16,13 +16,13 @@ import dev.amqpkit.amqp091.MissedHeartbeatException;
 import dev.amqpkit.amqp091.ProtocolException;
 import dev.amqpkit.amqp091.SaslMechanism;
 import dev.amqpkit.amqp091.TlsException;
+import dev.amqpkit.common.internal.TlsSockets;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,11 +42,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,65 +178,23 @@ public final class AmqpConnection implements Connection {
   private static Socket startTls(
       Socket plain, ConnectionOptions options, Endpoint endpoint, long deadline)
       throws IOException {
-    SSLContext context = options.sslContext();
+    plain.setSoTimeout(remainingMillis(deadline));
     try {
-      if (context == null) context = SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new TlsException(
-          TlsException.Problem.HANDSHAKE_FAILED, "no default TLS context in this JVM", e);
-    }
-    SSLSocket tls =
-        (SSLSocket)
-            context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
-    SSLParameters parameters = tls.getSSLParameters();
-    if (options.verifyHostname()) parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    if (!endpoint.host().isEmpty() && Character.isLetter(endpoint.host().charAt(0))) {
-      parameters.setServerNames(List.of(new SNIHostName(endpoint.host())));
-    }
-    tls.setSSLParameters(parameters);
-    tls.setSoTimeout(remainingMillis(deadline));
-    try {
-      tls.startHandshake();
+      return TlsSockets.handshake(
+          plain, options.sslContext(), endpoint.host(), endpoint.port(), options.verifyHostname());
     } catch (SocketTimeoutException e) {
       throw e;
     } catch (SSLException e) {
       throw tlsFailure(endpoint, e);
     }
-    return tls;
   }
 
   /** Says in plain words why a TLS handshake failed, as far as the JDK's error tells. */
   static TlsException tlsFailure(Endpoint endpoint, SSLException e) {
-    StringBuilder detail = new StringBuilder(String.valueOf(e.getMessage()));
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-      detail.append(" / ").append(t.getMessage());
-    }
-    String all = detail.toString();
-    if (all.contains("No subject alternative") || all.contains("No name matching")) {
-      return new TlsException(
-          TlsException.Problem.HOSTNAME_MISMATCH,
-          "TLS to "
-              + endpoint
-              + " failed: the broker's certificate does not name host '"
-              + endpoint.host()
-              + "' ("
-              + e.getMessage()
-              + ")",
-          e);
-    }
-    if (all.contains("PKIX") || all.contains("unable to find valid certification path")) {
-      return new TlsException(
-          TlsException.Problem.UNTRUSTED_CERTIFICATE,
-          "TLS to "
-              + endpoint
-              + " failed: the broker's certificate is not trusted ("
-              + e.getMessage()
-              + ")",
-          e);
-    }
+    TlsSockets.Failure failure = TlsSockets.classify(e);
     return new TlsException(
-        TlsException.Problem.HANDSHAKE_FAILED,
-        "TLS to " + endpoint + " failed: " + e.getMessage(),
+        TlsException.Problem.valueOf(failure.name()),
+        TlsSockets.describe(failure, endpoint.toString(), endpoint.host(), e),
         e);
   }
 

@@ -34,6 +34,7 @@ import dev.amqpkit.amqp10.internal.protocol.SaslPerformative;
 import dev.amqpkit.amqp10.internal.protocol.SaslResponse;
 import dev.amqpkit.amqp10.types.Binary;
 import dev.amqpkit.amqp10.types.Symbol;
+import dev.amqpkit.common.internal.TlsSockets;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +58,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,8 +146,8 @@ public final class AmqpConnection implements Connection {
       socket.connect(
           new InetSocketAddress(endpoint.host(), endpoint.port()),
           (int) Math.max(1, options.connectTimeout().toMillis()));
+      socket.setSoTimeout(remainingMillis(deadline)); // bounds the TLS handshake too
       if (options.tls()) socket = startTls(socket, options, endpoint);
-      socket.setSoTimeout(remainingMillis(deadline));
       AmqpConnection connection = new AmqpConnection(options, endpoint, socket);
       connection.handshake(deadline);
       socket.setSoTimeout(0);
@@ -169,63 +165,18 @@ public final class AmqpConnection implements Connection {
 
   private static Socket startTls(Socket plain, ConnectionOptions options, Endpoint endpoint)
       throws IOException {
-    SSLContext context = options.sslContext();
     try {
-      if (context == null) context = SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new TlsException(
-          TlsException.Problem.HANDSHAKE_FAILED, "no default TLS context in this JVM", e);
-    }
-    SSLSocket tls =
-        (SSLSocket)
-            context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
-    SSLParameters parameters = tls.getSSLParameters();
-    if (options.verifyHostname()) parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    if (Character.isLetter(endpoint.host().charAt(0))) {
-      parameters.setServerNames(List.of(new SNIHostName(endpoint.host())));
-    }
-    tls.setSSLParameters(parameters);
-    try {
-      tls.startHandshake();
+      return TlsSockets.handshake(
+          plain, options.sslContext(), endpoint.host(), endpoint.port(), options.verifyHostname());
     } catch (SocketTimeoutException e) {
       throw e;
     } catch (SSLException e) {
-      throw tlsFailure(endpoint, e);
-    }
-    return tls;
-  }
-
-  private static TlsException tlsFailure(Endpoint endpoint, SSLException e) {
-    StringBuilder all = new StringBuilder(String.valueOf(e.getMessage()));
-    for (Throwable t = e.getCause(); t != null; t = t.getCause())
-      all.append(" / ").append(t.getMessage());
-    String detail = all.toString();
-    if (detail.contains("No subject alternative") || detail.contains("No name matching")) {
-      return new TlsException(
-          TlsException.Problem.HOSTNAME_MISMATCH,
-          "TLS to "
-              + endpoint
-              + " failed: the peer's certificate does not name host '"
-              + endpoint.host()
-              + "' ("
-              + e.getMessage()
-              + ")",
+      TlsSockets.Failure failure = TlsSockets.classify(e);
+      throw new TlsException(
+          TlsException.Problem.valueOf(failure.name()),
+          TlsSockets.describe(failure, endpoint.toString(), endpoint.host(), e),
           e);
     }
-    if (detail.contains("PKIX") || detail.contains("unable to find valid certification path")) {
-      return new TlsException(
-          TlsException.Problem.UNTRUSTED_CERTIFICATE,
-          "TLS to "
-              + endpoint
-              + " failed: the peer's certificate is not trusted ("
-              + e.getMessage()
-              + ")",
-          e);
-    }
-    return new TlsException(
-        TlsException.Problem.HANDSHAKE_FAILED,
-        "TLS to " + endpoint + " failed: " + e.getMessage(),
-        e);
   }
 
   // ---- the handshake, on the caller's thread ----

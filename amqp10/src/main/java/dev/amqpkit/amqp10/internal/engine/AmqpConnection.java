@@ -97,7 +97,9 @@ public final class AmqpConnection implements Connection {
   private volatile boolean closing;
   private volatile long lastReadNanos = System.nanoTime();
   private volatile long lastWriteNanos = System.nanoTime();
-  private ScheduledFuture<?> idleTask;
+  private volatile ScheduledFuture<?> idleTask;
+  private final java.util.concurrent.atomic.AtomicBoolean heartbeatPending =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private Open remoteOpen;
   private int maxFrameSize;
 
@@ -462,6 +464,10 @@ public final class AmqpConnection implements Connection {
     return new AmqpError(e.condition(), e.description(), e.info() == null ? Map.of() : e.info());
   }
 
+  /**
+   * Runs on the shared timer, so it only looks: the writes it decides on happen on the event
+   * executor, where a socket that does not drain can hold up this connection only.
+   */
   private void idleTick(long ours, long theirs) {
     long now = System.nanoTime();
     if (closeCause != null) return;
@@ -470,32 +476,46 @@ public final class AmqpConnection implements Connection {
       dev.amqpkit.amqp10.internal.protocol.Error error =
           new dev.amqpkit.amqp10.internal.protocol.Error(
               ErrorConditions.RESOURCE_LIMIT_EXCEEDED, message, null);
-      writeQuietly(encoder.encode(0, new Close(error), null));
-      shutdown(
+      ConnectionClosedException cause =
           new ConnectionClosedException(
               "connection to " + endpoint + " closed: " + message,
               publicError(error),
               CloseInitiator.NETWORK,
-              null));
+              null);
+      EVENTS.execute(
+          () -> {
+            writeQuietly(encoder.encode(0, new Close(error), null));
+            shutdown(cause);
+          });
+      if (idleTask != null) idleTask.cancel(false);
       return;
     }
     if (theirs > 0
         && now - lastWriteNanos > TimeUnit.MILLISECONDS.toNanos(theirs / 2)
-        && writeLock.tryLock()) {
+        && heartbeatPending.compareAndSet(false, true)) {
+      EVENTS.execute(this::sendHeartbeat);
+    }
+  }
+
+  private void sendHeartbeat() {
+    try {
+      if (!writeLock.tryLock()) return; // a frame is being written: the peer hears from us anyway
       try {
         out.write(FrameEncoder.emptyFrame());
         out.flush();
-        lastWriteNanos = now;
-      } catch (IOException e) {
-        shutdown(
-            new ConnectionClosedException(
-                "connection to " + endpoint + " failed: " + describe(e),
-                null,
-                CloseInitiator.NETWORK,
-                e));
+        lastWriteNanos = System.nanoTime();
       } finally {
         writeLock.unlock();
       }
+    } catch (IOException e) {
+      shutdown(
+          new ConnectionClosedException(
+              "connection to " + endpoint + " failed: " + describe(e),
+              null,
+              CloseInitiator.NETWORK,
+              e));
+    } finally {
+      heartbeatPending.set(false);
     }
   }
 
@@ -612,6 +632,12 @@ public final class AmqpConnection implements Connection {
   public void close(AmqpError error) {
     if (closeCause != null || closing) return;
     closing = true;
+    // A write to a peer that reads nothing would block: closing the socket ends it.
+    ScheduledFuture<?> watchdog =
+        TIMER.schedule(
+            () -> closeQuietly(socket),
+            options.closeTimeout().toMillis() * 2,
+            TimeUnit.MILLISECONDS);
     dev.amqpkit.amqp10.internal.protocol.Error wire =
         error == null
             ? null
@@ -629,6 +655,7 @@ public final class AmqpConnection implements Connection {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    watchdog.cancel(false);
     shutdown(
         new ConnectionClosedException(
             "the application closed the connection to " + endpoint,

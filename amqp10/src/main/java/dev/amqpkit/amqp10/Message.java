@@ -105,6 +105,31 @@ public final class Message {
     return new Builder(this);
   }
 
+  /**
+   * Encodes the message as the sections of a transfer carry it: the bytes {@link #decode} reads
+   * back (the seed's MarshalBinary). The message format is not part of them.
+   */
+  public byte[] encode() {
+    return new dev.amqpkit.amqp10.internal.message.MessageCodec().encode(this);
+  }
+
+  /**
+   * Decodes a message from the bytes of its sections, all of them (the seed's UnmarshalBinary),
+   * with message format 0.
+   *
+   * @throws MalformedMessageException if the bytes are not a valid message; the exception says what
+   *     is wrong and where
+   */
+  public static Message decode(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes == null");
+    try {
+      return new dev.amqpkit.amqp10.internal.message.MessageCodec()
+          .decode(java.nio.ByteBuffer.wrap(bytes), 0);
+    } catch (dev.amqpkit.amqp10.internal.codec.DecodeException e) {
+      throw new MalformedMessageException("not a valid AMQP 1.0 message: " + e.getMessage(), e);
+    }
+  }
+
   /** Whether the message must survive a broker restart (header {@code durable}). */
   public boolean durable() {
     return durable;

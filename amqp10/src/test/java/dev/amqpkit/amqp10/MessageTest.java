@@ -181,6 +181,29 @@ class MessageTest {
   }
 
   @Test
+  void aMessageEncodesToBytesThatDecodeToAnEqualMessage() {
+    Message m =
+        Message.builder()
+            .messageId("m-1")
+            .subject("s")
+            .applicationProperty("k", 1)
+            .data(new byte[] {1, 2, 3})
+            .build();
+
+    assertThat(Message.decode(m.encode())).isEqualTo(m);
+  }
+
+  @Test
+  void bytesThatAreNotAMessageAreAMalformedMessage() {
+    assertThatThrownBy(() -> Message.decode(new byte[] {0x00, 0x53, 0x75, (byte) 0xa0, 9}))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageStartingWith("not a valid AMQP 1.0 message: ");
+    assertThatThrownBy(() -> Message.decode(new byte[0]))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("needs a body section");
+  }
+
+  @Test
   void toStringNamesTheBodySizeNotItsContents() {
     Message m =
         Message.builder().messageId("m-1").data("secret".getBytes(StandardCharsets.UTF_8)).build();

@@ -54,6 +54,19 @@ public interface Connection extends AutoCloseable {
   /** How long the peer lets this side stay silent, or null when it set no limit. */
   Duration remoteIdleTimeout();
 
+  /**
+   * Begins a session with {@link SessionOptions#DEFAULTS} and waits, at most the request timeout,
+   * for the peer's {@code begin}.
+   *
+   * @throws ConnectionClosedException if the connection is closed
+   * @throws AmqpTimeoutException if the peer did not answer within the request timeout
+   * @throws AmqpException if every channel the two sides allow is in use
+   */
+  Session openSession();
+
+  /** Begins a session with these options; otherwise as {@link #openSession()}. */
+  Session openSession(SessionOptions options);
+
   boolean isOpen();
 
   /** Why the connection closed, or null while it is open. */

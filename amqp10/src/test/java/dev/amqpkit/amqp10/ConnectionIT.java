@@ -32,6 +32,22 @@ class ConnectionIT {
   }
 
   @Test
+  void sessionsBeginAndEndOnTheirOwn(RabbitMq broker) {
+    try (Connection c = Connection.open(broker.uri())) {
+      Session first = c.openSession();
+      Session second = c.openSession();
+      assertThat(first.isOpen()).isTrue();
+      assertThat(second.channel()).isNotEqualTo(first.channel());
+
+      first.close();
+      assertThat(first.isOpen()).isFalse();
+      assertThat(first.closeCause().initiator()).isEqualTo(CloseInitiator.APPLICATION);
+      assertThat(second.isOpen()).isTrue();
+      assertThat(c.openSession().isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void aWrongPasswordIsAnAuthenticationError(RabbitMq broker) {
     ConnectionOptions options =
         ConnectionOptions.builder()

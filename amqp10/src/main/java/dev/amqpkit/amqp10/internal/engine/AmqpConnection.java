@@ -13,6 +13,8 @@ import dev.amqpkit.amqp10.ConnectionOptions;
 import dev.amqpkit.amqp10.ConnectionOptions.Endpoint;
 import dev.amqpkit.amqp10.ProtocolException;
 import dev.amqpkit.amqp10.SaslMechanism;
+import dev.amqpkit.amqp10.Session;
+import dev.amqpkit.amqp10.SessionOptions;
 import dev.amqpkit.amqp10.TlsException;
 import dev.amqpkit.amqp10.internal.frames.AmqpFrame;
 import dev.amqpkit.amqp10.internal.frames.EmptyFrame;
@@ -22,8 +24,11 @@ import dev.amqpkit.amqp10.internal.frames.FrameEncoder;
 import dev.amqpkit.amqp10.internal.frames.FrameException;
 import dev.amqpkit.amqp10.internal.frames.ProtocolHeader;
 import dev.amqpkit.amqp10.internal.frames.SaslFrame;
+import dev.amqpkit.amqp10.internal.protocol.Begin;
 import dev.amqpkit.amqp10.internal.protocol.Close;
+import dev.amqpkit.amqp10.internal.protocol.End;
 import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
+import dev.amqpkit.amqp10.internal.protocol.Flow;
 import dev.amqpkit.amqp10.internal.protocol.Open;
 import dev.amqpkit.amqp10.internal.protocol.SaslChallenge;
 import dev.amqpkit.amqp10.internal.protocol.SaslCode;
@@ -102,6 +107,12 @@ public final class AmqpConnection implements Connection {
       new java.util.concurrent.atomic.AtomicBoolean();
   private Open remoteOpen;
   private int maxFrameSize;
+  private Frame firstFrame; // read with the peer's open; the reader handles it first
+
+  // Sessions by this side's channel and by the peer's; guarded by sessionLock.
+  private final Object sessionLock = new Object();
+  private SessionImpl[] byLocalChannel;
+  private final Map<Integer, SessionImpl> byRemoteChannel = new java.util.HashMap<>();
 
   private AmqpConnection(ConnectionOptions options, Endpoint endpoint, Socket socket)
       throws IOException {
@@ -220,15 +231,15 @@ public final class AmqpConnection implements Connection {
       maxFrameSize =
           (int) Math.min(options.maxFrameSize(), Math.min(peer.maxFrameSize(), Integer.MAX_VALUE));
       encoder.maxFrameSize(maxFrameSize);
-      // A peer refusing the open sends open and close at once: refuse here, not later.
+      byLocalChannel = new SessionImpl[Math.min(options.channelMax(), peer.channelMax()) + 1];
+      // A peer refusing the open sends open and close at once: refuse here, not later. Any other
+      // frame already read is the reader's first.
       Frame next = decoder.decode(readBuffer);
       while (next instanceof EmptyFrame) next = decoder.decode(readBuffer);
       if (next instanceof AmqpFrame g && g.performative() instanceof Close close) {
         throw closedByPeer(close, "right after its open");
-      } else if (next != null) {
-        throw protocolError(
-            ErrorConditions.NOT_ALLOWED, "unexpected " + name(next) + " before any session began");
       }
+      firstFrame = next;
     } catch (FrameException e) {
       throw protocolError(e.condition(), e.getMessage());
     }
@@ -392,7 +403,8 @@ public final class AmqpConnection implements Connection {
   private void readLoop() {
     try {
       while (true) {
-        Frame frame = decoder.decode(readBuffer);
+        Frame frame = firstFrame != null ? firstFrame : decoder.decode(readBuffer);
+        firstFrame = null;
         if (frame == null) {
           fill(Math.max(readBuffer.remaining() + 1, decoder.bytesNeeded()), 0, "frames");
           continue;
@@ -406,12 +418,13 @@ public final class AmqpConnection implements Connection {
           peerClose.complete(close);
           return;
         }
+        if (frame instanceof AmqpFrame f && dispatch(f)) continue;
         throw protocolError(
             ErrorConditions.NOT_ALLOWED,
             "unexpected "
                 + name(frame)
                 + (frame instanceof AmqpFrame f ? " on channel " + f.channel() : "")
-                + ": no session is begun there");
+                + ": no session of this client takes it");
       }
     } catch (FrameException e) {
       failWithProtocolError(e.condition(), e.getMessage());
@@ -431,6 +444,59 @@ public final class AmqpConnection implements Connection {
     } finally {
       peerClose.complete(null);
     }
+  }
+
+  /**
+   * Hands a session's frame to its session; returns false for a frame no session takes. Reader
+   * thread only.
+   */
+  private boolean dispatch(AmqpFrame frame) {
+    int channel = frame.channel();
+    Object p = frame.performative();
+    if (p instanceof Begin begin) {
+      if (begin.remoteChannel() == null) {
+        throw protocolError(
+            ErrorConditions.NOT_ALLOWED,
+            "the peer began a session on channel "
+                + channel
+                + "; this client takes only sessions it began");
+      }
+      SessionImpl session;
+      synchronized (sessionLock) {
+        int local = begin.remoteChannel();
+        session = local < byLocalChannel.length ? byLocalChannel[local] : null;
+        if (session == null || byRemoteChannel.containsValue(session)) {
+          throw protocolError(
+              ErrorConditions.NOT_ALLOWED,
+              "begin for channel " + local + ", where no session waits for one");
+        }
+        if (byRemoteChannel.containsKey(channel)) {
+          throw protocolError(
+              ErrorConditions.NOT_ALLOWED, "begin on channel " + channel + ", which is in use");
+        }
+        byRemoteChannel.put(channel, session);
+      }
+      session.peerBegan(begin);
+      return true;
+    }
+    SessionImpl session;
+    synchronized (sessionLock) {
+      session = byRemoteChannel.get(channel);
+    }
+    if (session == null) return false;
+    if (p instanceof End end) {
+      if (session.peerEnded(end)) sendQuietly(session.channel(), new End(null));
+      synchronized (sessionLock) {
+        byRemoteChannel.remove(channel);
+        byLocalChannel[session.channel()] = null;
+      }
+      return true;
+    }
+    if (p instanceof Flow flow && flow.handle() == null) {
+      session.peerFlow(flow);
+      return true;
+    }
+    return false;
   }
 
   private void failWithProtocolError(Symbol condition, String message) {
@@ -460,8 +526,87 @@ public final class AmqpConnection implements Connection {
         null);
   }
 
-  private static AmqpError publicError(dev.amqpkit.amqp10.internal.protocol.Error e) {
+  static AmqpError publicError(dev.amqpkit.amqp10.internal.protocol.Error e) {
+    if (e == null) return null;
     return new AmqpError(e.condition(), e.description(), e.info() == null ? Map.of() : e.info());
+  }
+
+  static dev.amqpkit.amqp10.internal.protocol.Error wireError(AmqpError error) {
+    return error == null
+        ? null
+        : new dev.amqpkit.amqp10.internal.protocol.Error(
+            error.condition(), error.description(), error.info().isEmpty() ? null : error.info());
+  }
+
+  Duration closeTimeout() {
+    return options.closeTimeout();
+  }
+
+  /**
+   * Sends a performative on a channel.
+   *
+   * @throws ConnectionClosedException if the connection is closed, or the write fails (which closes
+   *     it)
+   */
+  void send(int channel, dev.amqpkit.amqp10.internal.protocol.Performative performative) {
+    ConnectionClosedException cause = closeCause;
+    if (cause != null) throw cause;
+    try {
+      writeRaw(encoder.encode(channel, performative, null));
+    } catch (IOException e) {
+      ConnectionClosedException failed =
+          new ConnectionClosedException(
+              "connection to " + endpoint + " failed: " + describe(e),
+              null,
+              CloseInitiator.NETWORK,
+              e);
+      shutdown(failed);
+      throw closeCause;
+    }
+  }
+
+  /**
+   * Sends a performative if the connection is open, waiting for the writer at most the close
+   * timeout.
+   */
+  void sendQuietly(int channel, dev.amqpkit.amqp10.internal.protocol.Performative performative) {
+    if (closeCause == null) writeQuietly(encoder.encode(channel, performative, null));
+  }
+
+  @Override
+  public Session openSession() {
+    return openSession(SessionOptions.DEFAULTS);
+  }
+
+  @Override
+  public Session openSession(SessionOptions sessionOptions) {
+    java.util.Objects.requireNonNull(sessionOptions, "options == null");
+    ConnectionClosedException cause = closeCause;
+    if (cause != null) throw cause;
+    SessionImpl session = null;
+    synchronized (sessionLock) {
+      for (int channel = 0; channel < byLocalChannel.length; channel++) {
+        if (byLocalChannel[channel] == null) {
+          session = new SessionImpl(this, channel, sessionOptions);
+          byLocalChannel[channel] = session;
+          break;
+        }
+      }
+    }
+    if (session == null) {
+      throw new AmqpException(
+          "every channel is in use: the two sides allow "
+              + byLocalChannel.length
+              + " sessions on this connection");
+    }
+    // A close that raced the registration: the session learns of it here.
+    cause = closeCause;
+    if (cause != null) {
+      session.connectionClosed(cause);
+      throw cause;
+    }
+    session.begin(options.requestTimeout());
+    return session;
   }
 
   /**
@@ -557,6 +702,13 @@ public final class AmqpConnection implements Connection {
     }
     if (idleTask != null) idleTask.cancel(false);
     closeQuietly(socket);
+    List<SessionImpl> sessions = new ArrayList<>();
+    synchronized (sessionLock) {
+      if (byLocalChannel != null) {
+        for (SessionImpl s : byLocalChannel) if (s != null) sessions.add(s);
+      }
+    }
+    for (SessionImpl s : sessions) s.connectionClosed(cause);
     for (ConnectionListener l : listeners) notify(l, cause);
   }
 

@@ -490,6 +490,7 @@ public final class AmqpConnection implements Connection {
         byRemoteChannel.remove(channel);
         byLocalChannel[session.channel()] = null;
       }
+      session.endComplete(end);
       return true;
     }
     if (p instanceof Flow flow && flow.handle() == null) {

@@ -91,7 +91,11 @@ final class SessionImpl implements Session {
     remoteFlow = flow;
   }
 
-  /** The peer's {@code end}; returns whether this side must answer with its own. */
+  /**
+   * The peer's {@code end}: records it and returns whether this side must answer with its own. The
+   * connection answers and frees the channel, then calls {@link #endComplete}, so a new session on
+   * the channel never overtakes the answer.
+   */
   boolean peerEnded(End end) {
     boolean answer = !ending;
     if (answer) {
@@ -105,8 +109,12 @@ final class SessionImpl implements Session {
               CloseInitiator.PEER,
               null));
     }
-    ended.complete(end);
     return answer;
+  }
+
+  /** Wakes a {@link #close} waiting for the peer's end; after the channel is free again. */
+  void endComplete(End end) {
+    ended.complete(end);
   }
 
   void connectionClosed(ConnectionClosedException cause) {

@@ -43,7 +43,6 @@ import dev.amqpkit.common.internal.TlsSockets;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -62,7 +61,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,10 +69,10 @@ import org.slf4j.LoggerFactory;
  * An AMQP 1.0 connection: connects, logs in, exchanges {@code open}, then reads frames on a thread
  * of its own, keeps the idle timeouts of both sides, and closes in either direction.
  *
- * <p>Threads: the reader thread owns the read buffer and the decoder; writers take {@code
- * writeLock}; the shared timer sends empty frames and watches the peer's silence; listeners run on
- * the shared event executor. The reader never runs application code and never waits for a writer
- * longer than the close timeout.
+ * <p>Threads: the reader thread owns the read buffer and the decoder; every frame goes through the
+ * {@link FrameWriter}, whose flusher alone writes to the socket; the shared timer queues empty
+ * frames and watches the peer's silence; listeners run on the shared event executor. The reader
+ * never runs application code and never waits on the socket's writing side.
  */
 public final class AmqpConnection implements Connection {
   private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
@@ -89,8 +87,7 @@ public final class AmqpConnection implements Connection {
   private final Endpoint endpoint;
   private final Socket socket;
   private final InputStream in;
-  private final OutputStream out;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final FrameWriter writer;
   private final FrameDecoder decoder;
   private final FrameEncoder encoder;
   private ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024).flip();
@@ -101,10 +98,7 @@ public final class AmqpConnection implements Connection {
   private volatile ConnectionClosedException closeCause;
   private volatile boolean closing;
   private volatile long lastReadNanos = System.nanoTime();
-  private volatile long lastWriteNanos = System.nanoTime();
   private volatile ScheduledFuture<?> idleTask;
-  private final java.util.concurrent.atomic.AtomicBoolean heartbeatPending =
-      new java.util.concurrent.atomic.AtomicBoolean();
   private Open remoteOpen;
   private int maxFrameSize;
   private Frame firstFrame; // read with the peer's open; the reader handles it first
@@ -120,7 +114,12 @@ public final class AmqpConnection implements Connection {
     this.endpoint = endpoint;
     this.socket = socket;
     this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+    this.writer =
+        new FrameWriter(
+            socket.getOutputStream(),
+            "amqpkit-amqp10-writer-" + id,
+            options.requestTimeout(),
+            this::writeFailed);
     this.decoder = new FrameDecoder(options.maxFrameSize());
     this.encoder = new FrameEncoder(ConnectionOptions.MIN_MAX_FRAME_SIZE);
   }
@@ -554,6 +553,9 @@ public final class AmqpConnection implements Connection {
     if (cause != null) throw cause;
     try {
       writeRaw(encoder.encode(channel, performative, null));
+    } catch (FrameWriter.NoRoomException e) {
+      throw new AmqpTimeoutException(
+          "connection to " + endpoint + ": " + e.getMessage() + "; nothing was sent");
     } catch (IOException e) {
       ConnectionClosedException failed =
           new ConnectionClosedException(
@@ -636,62 +638,34 @@ public final class AmqpConnection implements Connection {
       if (idleTask != null) idleTask.cancel(false);
       return;
     }
-    if (theirs > 0
-        && now - lastWriteNanos > TimeUnit.MILLISECONDS.toNanos(theirs / 2)
-        && heartbeatPending.compareAndSet(false, true)) {
-      EVENTS.execute(this::sendHeartbeat);
+    if (theirs > 0 && now - writer.lastWriteNanos() > TimeUnit.MILLISECONDS.toNanos(theirs / 2)) {
+      try {
+        writer.writeHeartbeat(); // appends, never waits
+      } catch (IOException e) {
+        // The writer reports its failure; nothing more to do here.
+      }
     }
   }
 
-  private void sendHeartbeat() {
-    try {
-      if (!writeLock.tryLock()) return; // a frame is being written: the peer hears from us anyway
-      try {
-        out.write(FrameEncoder.emptyFrame());
-        out.flush();
-        lastWriteNanos = System.nanoTime();
-      } finally {
-        writeLock.unlock();
-      }
-    } catch (IOException e) {
-      shutdown(
-          new ConnectionClosedException(
-              "connection to " + endpoint + " failed: " + describe(e),
-              null,
-              CloseInitiator.NETWORK,
-              e));
-    } finally {
-      heartbeatPending.set(false);
-    }
+  private void writeFailed(IOException e) {
+    shutdown(
+        new ConnectionClosedException(
+            "connection to " + endpoint + " failed: " + describe(e),
+            null,
+            CloseInitiator.NETWORK,
+            e));
   }
 
   private void writeRaw(byte[] bytes) throws IOException {
-    writeLock.lock();
-    try {
-      out.write(bytes);
-      out.flush();
-      lastWriteNanos = System.nanoTime();
-    } finally {
-      writeLock.unlock();
-    }
+    writer.write(bytes);
   }
 
-  /** Writes if the lock comes within the close timeout; for close frames, which are best effort. */
+  /** Queues a frame without waiting for room; for closing frames and the reader's answers. */
   private void writeQuietly(byte[] bytes) {
     try {
-      if (!writeLock.tryLock(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      out.write(bytes);
-      out.flush();
-      lastWriteNanos = System.nanoTime();
+      writer.writeReply(bytes);
     } catch (IOException e) {
-      log.debug("connection {}: could not write a closing frame: {}", id, e.getMessage());
-    } finally {
-      writeLock.unlock();
+      log.debug("connection {}: could not queue a frame: {}", id, e.getMessage());
     }
   }
 
@@ -702,6 +676,7 @@ public final class AmqpConnection implements Connection {
       closeCause = cause;
     }
     if (idleTask != null) idleTask.cancel(false);
+    writer.drainAndClose(Math.min(1000, options.closeTimeout().toMillis()));
     closeQuietly(socket);
     List<SessionImpl> sessions = new ArrayList<>();
     synchronized (sessionLock) {
@@ -785,19 +760,7 @@ public final class AmqpConnection implements Connection {
   public void close(AmqpError error) {
     if (closeCause != null || closing) return;
     closing = true;
-    // A write to a peer that reads nothing would block: closing the socket ends it.
-    ScheduledFuture<?> watchdog =
-        TIMER.schedule(
-            () -> closeQuietly(socket),
-            options.closeTimeout().toMillis() * 2,
-            TimeUnit.MILLISECONDS);
-    dev.amqpkit.amqp10.internal.protocol.Error wire =
-        error == null
-            ? null
-            : new dev.amqpkit.amqp10.internal.protocol.Error(
-                error.condition(),
-                error.description(),
-                error.info().isEmpty() ? null : error.info());
+    dev.amqpkit.amqp10.internal.protocol.Error wire = wireError(error);
     writeQuietly(encoder.encode(0, new Close(wire), null));
     try {
       peerClose.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -808,7 +771,6 @@ public final class AmqpConnection implements Connection {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    watchdog.cancel(false);
     shutdown(
         new ConnectionClosedException(
             "the application closed the connection to " + endpoint,

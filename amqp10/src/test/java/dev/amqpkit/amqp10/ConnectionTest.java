@@ -102,6 +102,39 @@ class ConnectionTest {
   }
 
   @Test
+  void failedLoginsLeaveNoThreadBehind() throws Exception {
+    long before = liveThreads("amqpkit-amqp10-writer-");
+    for (int i = 0; i < 5; i++) {
+      try (ScriptedPeer refusing = new ScriptedPeer()) {
+        refusing
+            .expectProtocolHeader(Frame.PROTOCOL_SASL)
+            .sendProtocolHeader(Frame.PROTOCOL_SASL)
+            .send(Performatives.saslMechanisms("PLAIN"))
+            .expectPerformative(Performatives.SASL_INIT)
+            .send(Performatives.saslOutcome(Performatives.SASL_AUTH))
+            .start();
+        ConnectionOptions options =
+            ConnectionOptions.builder()
+                .endpoint(refusing.host(), refusing.port())
+                .credentials("alice", "wrong")
+                .build();
+        assertThatThrownBy(() -> Connection.open(options))
+            .isInstanceOf(AuthenticationException.class);
+      }
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> liveThreads("amqpkit-amqp10-writer-") <= before);
+  }
+
+  private static long liveThreads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        .count();
+  }
+
+  @Test
   void aMechanismThePeerDoesNotOfferIsRefusedBeforeLogin() {
     peer.expectProtocolHeader(Frame.PROTOCOL_SASL)
         .sendProtocolHeader(Frame.PROTOCOL_SASL)

@@ -161,7 +161,13 @@ public final class AmqpConnection implements Connection {
       socket.setSoTimeout(remainingMillis(deadline)); // bounds the TLS handshake too
       if (options.tls()) socket = startTls(socket, options, endpoint);
       AmqpConnection connection = new AmqpConnection(options, endpoint, socket);
-      connection.handshake(deadline);
+      try {
+        connection.handshake(deadline);
+      } catch (IOException | RuntimeException e) {
+        // Let a close frame already queued go out, and end the writer's thread.
+        connection.writer.drainAndClose(100);
+        throw e;
+      }
       socket.setSoTimeout(0);
       connection.start();
       return connection;
@@ -613,8 +619,8 @@ public final class AmqpConnection implements Connection {
   }
 
   /**
-   * Runs on the shared timer, so it only looks: the writes it decides on happen on the event
-   * executor, where a socket that does not drain can hold up this connection only.
+   * Runs on the shared timer and never waits: a heartbeat is appended to the writer's queue, and an
+   * idle-timeout close is queued and the connection shut down on the event executor.
    */
   private void idleTick(long ours, long theirs) {
     long now = System.nanoTime();

@@ -17,11 +17,13 @@ import dev.amqpkit.amqp10.internal.protocol.Properties;
 import dev.amqpkit.amqp10.internal.protocol.ProtocolTypes;
 import dev.amqpkit.amqp10.internal.protocol.Section;
 import dev.amqpkit.amqp10.types.Binary;
-import dev.amqpkit.amqp10.types.Symbol;
+import dev.amqpkit.amqp10.types.UnsignedLong;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Converts a {@link Message} to the sections of a transfer's payload and back, in the order the
@@ -38,68 +40,125 @@ public final class MessageCodec {
   private final Encoder encoder = new Encoder(ProtocolTypes.REGISTRY);
   private final Decoder decoder = new Decoder(ProtocolTypes.REGISTRY);
 
+  private final SectionWriter out = new SectionWriter();
+
   /** Encodes a message's sections into a new array of exactly their size. */
   public byte[] encode(Message m) {
-    List<Section> sections = sections(m);
-    int size = 0;
-    for (Section s : sections) size = Math.addExact(size, encoder.sizeOf(s));
-    ByteBuffer target = ByteBuffer.allocate(size);
-    for (Section s : sections) encoder.encode(s, target);
-    return target.array();
-  }
-
-  private static List<Section> sections(Message m) {
-    List<Section> sections = new ArrayList<>(8);
-    Duration ttl = m.ttl();
-    if (m.durable()
-        || m.priority() != Message.DEFAULT_PRIORITY
-        || ttl != null
-        || m.firstAcquirer()
-        || m.deliveryCount() != 0) {
-      sections.add(
-          new Header(
-              m.durable(),
-              m.priority(),
-              ttl == null ? null : ttl.toMillis(),
-              m.firstAcquirer(),
-              m.deliveryCount()));
-    }
+    out.reset();
+    header(m);
     if (!m.deliveryAnnotations().isEmpty()) {
-      sections.add(new DeliveryAnnotations(m.deliveryAnnotations()));
+      out.raw(encoder.encode(new DeliveryAnnotations(m.deliveryAnnotations())));
     }
     if (!m.messageAnnotations().isEmpty()) {
-      sections.add(new MessageAnnotations(m.messageAnnotations()));
+      out.raw(encoder.encode(new MessageAnnotations(m.messageAnnotations())));
     }
-    if (hasProperties(m)) {
-      sections.add(
-          new Properties(
-              m.messageId(),
-              m.userId(),
-              m.to(),
-              m.subject(),
-              m.replyTo(),
-              m.correlationId(),
-              symbol(m.contentType()),
-              symbol(m.contentEncoding()),
-              m.absoluteExpiryTime(),
-              m.creationTime(),
-              m.groupId(),
-              m.groupSequence(),
-              m.replyToGroupId()));
-    }
-    if (!m.applicationProperties().isEmpty()) {
-      sections.add(new ApplicationProperties(m.applicationProperties()));
-    }
+    if (hasProperties(m)) properties(m);
+    if (!m.applicationProperties().isEmpty()) applicationProperties(m.applicationProperties());
     Body body = m.body();
     if (body instanceof Body.Data data) {
-      for (Binary b : data.sections()) sections.add(new Data(b));
+      for (Binary b : data.sections()) {
+        out.section(DATA);
+        out.binary(b);
+      }
     } else if (body instanceof Body.Sequence sequence) {
-      for (List<Object> s : sequence.sections()) sections.add(new AmqpSequence(s));
+      for (List<Object> s : sequence.sections()) out.raw(encoder.encode(new AmqpSequence(s)));
     } else {
-      sections.add(new AmqpValue(((Body.Value) body).value()));
+      out.raw(encoder.encode(new AmqpValue(((Body.Value) body).value())));
     }
-    if (!m.footer().isEmpty()) sections.add(new Footer(m.footer()));
-    return sections;
+    if (!m.footer().isEmpty()) out.raw(encoder.encode(new Footer(m.footer())));
+    return out.toByteArray();
+  }
+
+  // Section descriptors (0x00000000:0x000000nn).
+  private static final int HEADER = 0x70;
+  private static final int PROPERTIES = 0x73;
+  private static final int APPLICATION_PROPERTIES = 0x74;
+  private static final int DATA = 0x75;
+
+  /** The header, fields at their default written as null, and left out when all are. */
+  private void header(Message m) {
+    Duration ttl = m.ttl();
+    if (!m.durable()
+        && m.priority() == Message.DEFAULT_PRIORITY
+        && ttl == null
+        && !m.firstAcquirer()
+        && m.deliveryCount() == 0) {
+      return;
+    }
+    out.section(HEADER);
+    out.beginList();
+    if (m.durable()) out.bool(true);
+    else out.nullValue();
+    if (m.priority() != Message.DEFAULT_PRIORITY) out.ubyte(m.priority());
+    else out.nullValue();
+    if (ttl != null) out.uint(ttl.toMillis());
+    else out.nullValue();
+    if (m.firstAcquirer()) out.bool(true);
+    else out.nullValue();
+    if (m.deliveryCount() != 0) out.uint(m.deliveryCount());
+    else out.nullValue();
+    out.endList();
+  }
+
+  private void properties(Message m) {
+    out.section(PROPERTIES);
+    out.beginList();
+    messageId(m.messageId());
+    if (m.userId() != null) out.binary(m.userId());
+    else out.nullValue();
+    string(m.to());
+    string(m.subject());
+    string(m.replyTo());
+    messageId(m.correlationId());
+    symbol(m.contentType());
+    symbol(m.contentEncoding());
+    timestamp(m.absoluteExpiryTime());
+    timestamp(m.creationTime());
+    string(m.groupId());
+    if (m.groupSequence() != null) out.uint(m.groupSequence());
+    else out.nullValue();
+    string(m.replyToGroupId());
+    out.endList();
+  }
+
+  private void applicationProperties(Map<String, Object> properties) {
+    out.section(APPLICATION_PROPERTIES);
+    out.beginMap();
+    for (Map.Entry<String, Object> e : properties.entrySet()) {
+      out.string(e.getKey());
+      Object v = e.getValue();
+      if (v == null) out.nullValue();
+      else if (v instanceof String s) out.string(s);
+      else if (v instanceof Integer i) out.int32(i);
+      else if (v instanceof Long l) out.int64(l);
+      else if (v instanceof Boolean b) out.bool(b);
+      else out.raw(encoder.encode(v));
+    }
+    out.endMap();
+  }
+
+  private void messageId(Object id) {
+    if (id == null) out.nullValue();
+    else if (id instanceof String s) out.string(s);
+    else if (id instanceof UUID u) out.uuid(u);
+    else if (id instanceof UnsignedLong l) out.ulong(l.longValue());
+    else if (id instanceof Binary b) out.binary(b);
+    else out.raw(encoder.encode(id));
+  }
+
+  private void string(String s) {
+    if (s == null) out.nullValue();
+    else out.string(s);
+  }
+
+  private void symbol(String s) {
+    if (s == null) out.nullValue();
+    else out.symbol(s);
+  }
+
+  private void timestamp(java.time.Instant t) {
+    if (t == null) out.nullValue();
+    else out.timestamp(t.toEpochMilli());
   }
 
   private static boolean hasProperties(Message m) {
@@ -116,10 +175,6 @@ public final class MessageCodec {
         || m.groupId() != null
         || m.groupSequence() != null
         || m.replyToGroupId() != null;
-  }
-
-  private static Symbol symbol(String s) {
-    return s == null ? null : Symbol.valueOf(s);
   }
 
   /**

@@ -77,7 +77,7 @@ public final class Message {
     groupId = b.groupId;
     groupSequence = b.groupSequence;
     replyToGroupId = b.replyToGroupId;
-    applicationProperties = immutable(b.applicationProperties);
+    applicationProperties = b.shareApplicationProperties();
     body = b.body;
     footer = immutable(b.footer);
     messageFormat = b.messageFormat;
@@ -357,6 +357,8 @@ public final class Message {
     private Long groupSequence;
     private String replyToGroupId;
     private Map<String, Object> applicationProperties;
+    // Set once a built message holds applicationProperties: the next change copies it first.
+    private boolean applicationPropertiesShared;
     private Body body = EMPTY_BODY;
     private Map<Object, Object> footer;
     private long messageFormat;
@@ -491,6 +493,7 @@ public final class Message {
      */
     public Builder applicationProperties(Map<String, ?> properties) {
       applicationProperties = null;
+      applicationPropertiesShared = false;
       if (properties != null) properties.forEach(this::applicationProperty);
       return this;
     }
@@ -620,7 +623,12 @@ public final class Message {
                 + "': values are simple types, not "
                 + value.getClass().getSimpleName());
       }
-      if (applicationProperties == null) applicationProperties = new LinkedHashMap<>();
+      if (applicationProperties == null) {
+        applicationProperties = new LinkedHashMap<>();
+      } else if (applicationPropertiesShared) {
+        applicationProperties = new LinkedHashMap<>(applicationProperties);
+      }
+      applicationPropertiesShared = false;
       applicationProperties.put(key, value);
       return this;
     }
@@ -651,6 +659,13 @@ public final class Message {
     public Builder messageFormat(long format) {
       this.messageFormat = uint(format, "messageFormat");
       return this;
+    }
+
+    /** Hands the map to a message without copying it; this builder copies before changing it. */
+    private Map<String, Object> shareApplicationProperties() {
+      if (applicationProperties == null || applicationProperties.isEmpty()) return Map.of();
+      applicationPropertiesShared = true;
+      return Collections.unmodifiableMap(applicationProperties);
     }
 
     /**

@@ -191,6 +191,20 @@ public final class MessageCodec {
     int offset = payload.position();
     while (payload.hasRemaining()) {
       int at = payload.position() - offset;
+      Map<String, Object> fast = applicationPropertiesFast(payload);
+      if (fast != null) {
+        if (rank >= APPLICATION_PROPERTIES_RANK) {
+          throw new DecodeException(
+              "message section ApplicationProperties out of order or repeated", at);
+        }
+        rank = APPLICATION_PROPERTIES_RANK;
+        try {
+          b.applicationProperties(fast);
+        } catch (IllegalArgumentException e) {
+          throw new DecodeException("message section ApplicationProperties: " + e.getMessage(), at);
+        }
+        continue;
+      }
       Object decoded = decoder.decode(payload);
       if (!(decoded instanceof Section section)) {
         throw new DecodeException("a message holds sections only, not " + describe(decoded), at);
@@ -250,6 +264,73 @@ public final class MessageCodec {
       return b.build();
     } catch (IllegalStateException e) {
       throw new DecodeException("invalid message: " + e.getMessage(), -1);
+    }
+  }
+
+  private static final int APPLICATION_PROPERTIES_RANK = 4;
+
+  /** A big-endian uint at an absolute index, whatever the buffer's byte order. */
+  private static long uint(ByteBuffer in, int at) {
+    return (long) (in.get(at) & 0xFF) << 24
+        | (in.get(at + 1) & 0xFF) << 16
+        | (in.get(at + 2) & 0xFF) << 8
+        | in.get(at + 3) & 0xFF;
+  }
+
+  /**
+   * Reads an application-properties section in its usual form (string keys, a map8 or map32) into a
+   * map, straight from the bytes; returns null, consuming nothing, for anything else, which the
+   * generic decoder then reads (and judges).
+   */
+  private Map<String, Object> applicationPropertiesFast(ByteBuffer in) {
+    int start = in.position();
+    if (in.remaining() < 5
+        || in.get(start) != 0
+        || (in.get(start + 1) & 0xFF) != 0x53
+        || (in.get(start + 2) & 0xFF) != APPLICATION_PROPERTIES) {
+      return null;
+    }
+    int code = in.get(start + 3) & 0xFF;
+    int at = start + 4;
+    long size;
+    long count;
+    if (code == 0xc1) {
+      size = in.get(at) & 0xFF;
+      count = in.get(at + 1) & 0xFF;
+      at += 1; // the count is part of the size
+    } else if (code == 0xd1 && in.remaining() >= 12) {
+      size = uint(in, at);
+      count = uint(in, at + 4);
+      at += 4;
+    } else {
+      return null;
+    }
+    int end = (int) Math.min(Integer.MAX_VALUE, at + size);
+    if (size > in.limit() - at || (count & 1) != 0 || count > size) return null;
+    at += code == 0xc1 ? 1 : 4;
+    Map<String, Object> map = new java.util.LinkedHashMap<>((int) (count / 2 * 4 / 3) + 1);
+    in.position(at);
+    try {
+      for (long i = 0; i < count; i += 2) {
+        int keyCode = in.get(in.position()) & 0xFF;
+        if (keyCode != 0xa1 && keyCode != 0xb1) {
+          in.position(start);
+          return null; // not a string key: the generic decoder says what is wrong
+        }
+        Object key = decoder.decode(in);
+        if (in.position() > end) throw new DecodeException("overruns its size", -1);
+        Object value = decoder.decode(in);
+        if (in.position() > end) throw new DecodeException("overruns its size", -1);
+        map.put((String) key, value);
+      }
+      if (in.position() != end) {
+        in.position(start);
+        return null;
+      }
+      return map;
+    } catch (DecodeException e) {
+      in.position(start);
+      return null; // the generic decoder reports it with the section's offsets
     }
   }
 

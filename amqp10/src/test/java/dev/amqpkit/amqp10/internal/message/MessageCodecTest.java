@@ -131,6 +131,37 @@ class MessageCodecTest {
   }
 
   @Test
+  void applicationPropertiesAreReadInAnyValidFormAndJudgedInPlace() {
+    // map32 (not the smallest form): 2 entries, "a" -> smallint 1, "b" -> null
+    byte[] map32 =
+        HexFormat.of()
+            .parseHex(
+                "005374" + "d1" + "0000000d" + "00000004" + "a10161" + "5401" + "a10162" + "40");
+    byte[] payload = concat(map32, sections(new AmqpValue("x")));
+    Message m = codec.decode(ByteBuffer.wrap(payload), 0);
+    assertThat(m.applicationProperties()).containsEntry("a", 1).containsEntry("b", null);
+
+    // A symbol key is not an application property: the generic reading refuses it.
+    byte[] symbolKey = HexFormat.of().parseHex("005374" + "c1" + "05" + "02" + "a30161" + "40");
+    assertDecodeError(
+        concat(symbolKey, sections(new AmqpValue("x"))),
+        "a map with string keys, but has the key a symbol");
+    // After the body it is out of order.
+    assertDecodeError(
+        concat(sections(new AmqpValue("x")), map32), "ApplicationProperties out of order");
+    // A size that overruns the payload.
+    byte[] lying = HexFormat.of().parseHex("005374" + "c1" + "40" + "02" + "a10161" + "40");
+    assertThatThrownBy(() -> codec.decode(ByteBuffer.wrap(lying), 0))
+        .isInstanceOf(DecodeException.class);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void bodyKindsDoNotMix() {
     assertDecodeError(
         sections(new Data(Binary.EMPTY), new AmqpValue(1)),

@@ -612,11 +612,12 @@ public final class Message {
      */
     public Builder applicationProperty(String key, Object value) {
       Objects.requireNonNull(key, "key == null");
-      if (value instanceof List<?>
-          || value instanceof Map<?, ?>
-          || value instanceof dev.amqpkit.amqp10.types.AmqpArray
-          || value instanceof dev.amqpkit.amqp10.types.DescribedValue
-          || (value != null && value.getClass().isArray())) {
+      if (!isCommonSimpleType(value)
+          && (value instanceof List<?>
+              || value instanceof Map<?, ?>
+              || value instanceof dev.amqpkit.amqp10.types.AmqpArray
+              || value instanceof dev.amqpkit.amqp10.types.DescribedValue
+              || value.getClass().isArray())) {
         throw new IllegalArgumentException(
             "application property '"
                 + key
@@ -631,6 +632,23 @@ public final class Message {
       applicationPropertiesShared = false;
       applicationProperties.put(key, value);
       return this;
+    }
+
+    /**
+     * Whether the value is one of the usual simple types. These are final classes, so the check is
+     * cheap; the interface checks that follow it are slow on a type that fails them.
+     */
+    private static boolean isCommonSimpleType(Object value) {
+      return value == null
+          || value instanceof String
+          || value instanceof Integer
+          || value instanceof Long
+          || value instanceof Boolean
+          || value instanceof Double
+          || value instanceof Symbol
+          || value instanceof Binary
+          || value instanceof java.time.Instant
+          || value instanceof UUID;
     }
 
     /** Sets the body to one {@code data} section holding a copy of {@code bytes}. */

@@ -155,6 +155,24 @@ class MessageCodecTest {
         .isInstanceOf(DecodeException.class);
   }
 
+  @Test
+  void propertiesAreReadInAnyValidFormAndBadFieldsAreJudged() {
+    // list32 form: message-id "m", user-id null, to "t"
+    byte[] list32 =
+        HexFormat.of()
+            .parseHex("005373" + "d0" + "0000000b" + "00000003" + "a1016d" + "40" + "a10174");
+    Message m = codec.decode(ByteBuffer.wrap(concat(list32, sections(new AmqpValue("x")))), 0);
+    assertThat(m.messageId()).isEqualTo("m");
+    assertThat(m.to()).isEqualTo("t");
+
+    // "to" as an int: not an address.
+    byte[] badTo =
+        HexFormat.of().parseHex("005373" + "c0" + "07" + "03" + "a1016d" + "40" + "5407");
+    assertDecodeError(
+        concat(badTo, sections(new AmqpValue("x"))),
+        "properties field to (index 2) must be an address");
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);

@@ -53,6 +53,7 @@ public final class ConnectionOptions {
   private final boolean tls;
   private final SSLContext sslContext;
   private final boolean verifyHostname;
+  private final String serverHostname;
   private final SaslMechanism saslMechanism;
   private final String username;
   private final String password;
@@ -72,6 +73,7 @@ public final class ConnectionOptions {
     tls = b.tls;
     sslContext = b.sslContext;
     verifyHostname = b.verifyHostname;
+    serverHostname = b.serverHostname;
     username = b.username;
     password = b.password;
     bearerToken = b.bearerToken;
@@ -127,6 +129,14 @@ public final class ConnectionOptions {
 
   public boolean verifyHostname() {
     return verifyHostname;
+  }
+
+  /**
+   * The host name TLS sends as SNI and checks the peer's certificate against, or null for the
+   * endpoint's host.
+   */
+  public String serverHostname() {
+    return serverHostname;
   }
 
   public SaslMechanism saslMechanism() {
@@ -203,6 +213,7 @@ public final class ConnectionOptions {
     private boolean tls;
     private SSLContext sslContext;
     private boolean verifyHostname = true;
+    private String serverHostname;
     private SaslMechanism saslMechanism;
     private String username;
     private String password;
@@ -224,6 +235,7 @@ public final class ConnectionOptions {
       tls = o.tls;
       sslContext = o.sslContext;
       verifyHostname = o.verifyHostname;
+      serverHostname = o.serverHostname;
       saslMechanism = o.saslMechanism;
       username = o.username;
       password = o.password;
@@ -294,6 +306,15 @@ public final class ConnectionOptions {
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "context == null");
       this.tls = true;
+      return this;
+    }
+
+    /**
+     * The host name TLS sends as SNI and checks the peer's certificate against, when it differs
+     * from the address connected to (an IP address, a load balancer). Default: the endpoint's host.
+     */
+    public Builder serverHostname(String serverHostname) {
+      this.serverHostname = serverHostname;
       return this;
     }
 

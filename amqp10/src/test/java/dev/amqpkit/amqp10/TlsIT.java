@@ -80,6 +80,22 @@ class TlsIT {
   }
 
   @Test
+  void aServerHostnameIsWhatTheCertificateIsCheckedAgainst(RabbitMq broker) throws Exception {
+    // Connected to an address the certificate does not name, checked against the name it does.
+    ConnectionOptions options =
+        amqps(broker, "127.0.0.1").sslContext(trustsTestCa).serverHostname("localhost").build();
+
+    try (Connection c = Connection.open(options)) {
+      assertThat(c.isOpen()).isTrue();
+    }
+    ConnectionOptions wrong =
+        amqps(broker, "localhost").sslContext(trustsTestCa).serverHostname("other.example").build();
+    assertThatThrownBy(() -> Connection.open(wrong))
+        .isInstanceOf(TlsException.class)
+        .hasMessageContaining("does not name host 'other.example'");
+  }
+
+  @Test
   void hostNameVerificationCanBeTurnedOffExplicitly(RabbitMq broker) throws Exception {
     ConnectionOptions options =
         amqps(broker, "127.0.0.1").sslContext(trustsTestCa).disableHostnameVerification().build();

@@ -185,16 +185,24 @@ public final class AmqpConnection implements Connection {
       throws IOException {
     try {
       return TlsSockets.handshake(
-          plain, options.sslContext(), endpoint.host(), endpoint.port(), options.verifyHostname());
+          plain,
+          options.sslContext(),
+          tlsHost(options, endpoint),
+          endpoint.port(),
+          options.verifyHostname());
     } catch (SocketTimeoutException e) {
       throw e;
     } catch (SSLException e) {
       TlsSockets.Failure failure = TlsSockets.classify(e);
       throw new TlsException(
           TlsException.Problem.valueOf(failure.name()),
-          TlsSockets.describe(failure, endpoint.toString(), endpoint.host(), e),
+          TlsSockets.describe(failure, endpoint.toString(), tlsHost(options, endpoint), e),
           e);
     }
+  }
+
+  private static String tlsHost(ConnectionOptions options, Endpoint endpoint) {
+    return options.serverHostname() != null ? options.serverHostname() : endpoint.host();
   }
 
   // ---- the handshake, on the caller's thread ----

@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,32 +41,12 @@ class ExternalAuthIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private static RabbitMqExternalAuth sharedListener;
-  private static String unavailable;
 
   /** The listener, set up on first use; skips or fails the test when it cannot be. */
   private static synchronized RabbitMqExternalAuth listener(RabbitMq broker) throws Exception {
-    if (sharedListener == null && unavailable == null) {
-      try {
-        sharedListener = RabbitMqExternalAuth.start(broker.endpoint());
-      } catch (RabbitMqExternalAuth.Unavailable e) {
-        unavailable = "no EXTERNAL listener: " + e.getMessage();
-      }
-    }
-    if (unavailable != null) {
-      if (required()) {
-        Assertions.fail(
-            unavailable + "; " + RabbitMqExtension.REQUIRE_ENV + "=true makes that a failure");
-      }
-      Assumptions.abort(unavailable);
-    }
+    if (sharedListener == null)
+      sharedListener = RabbitMqExternalAuth.startOrSkip(broker.endpoint());
     return sharedListener;
-  }
-
-  /** Read as {@link RabbitMqExtension} reads it: the system property, else the variable. */
-  private static boolean required() {
-    String value = System.getProperty(RabbitMqExtension.REQUIRE_PROPERTY);
-    if (value == null || value.isBlank()) value = System.getenv(RabbitMqExtension.REQUIRE_ENV);
-    return Boolean.parseBoolean(value);
   }
 
   @AfterAll

@@ -125,6 +125,32 @@ public final class RabbitMqExternalAuth implements AutoCloseable {
   }
 
   /**
+   * Sets up the listener for a test, as {@link #start} does; where it cannot be set up, skips the
+   * test with the reason, or fails it when {@value RabbitMqExtension#REQUIRE_ENV} (or the
+   * configuration parameter {@value RabbitMqExtension#REQUIRE_PROPERTY}) is true, as {@link
+   * RabbitMqExtension} does for the broker itself.
+   *
+   * @throws IOException if a step fails after the checks; what was changed is undone first
+   */
+  public static RabbitMqExternalAuth startOrSkip(BrokerEndpoint endpoint) throws IOException {
+    try {
+      return start(endpoint);
+    } catch (Unavailable e) {
+      String reason = "no EXTERNAL listener: " + e.getMessage();
+      String required = System.getProperty(RabbitMqExtension.REQUIRE_PROPERTY);
+      if (required == null || required.isBlank()) {
+        required = System.getenv(RabbitMqExtension.REQUIRE_ENV);
+      }
+      if (Boolean.parseBoolean(required)) {
+        org.junit.jupiter.api.Assertions.fail(
+            reason + "; " + RabbitMqExtension.REQUIRE_ENV + "=true makes that a failure");
+      }
+      org.junit.jupiter.api.Assumptions.abort(reason);
+      throw new AssertionError("unreachable");
+    }
+  }
+
+  /**
    * Sets up the listener on the node that serves this endpoint.
    *
    * @throws Unavailable if the endpoint is not on this machine, {@code rabbitmqctl} cannot reach

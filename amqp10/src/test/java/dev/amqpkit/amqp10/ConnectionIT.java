@@ -48,6 +48,20 @@ class ConnectionIT {
   }
 
   @Test
+  void anonymousLogsInAsTheBrokersDefaultUser(RabbitMq broker) {
+    // RabbitMQ's AMQP 1.0 plugin maps ANONYMOUS to its default user (guest unless configured).
+    ConnectionOptions options =
+        ConnectionOptions.builder()
+            .endpoint(broker.endpoint().host(), broker.endpoint().port())
+            .saslMechanism(SaslMechanism.ANONYMOUS)
+            .build();
+
+    try (Connection c = Connection.open(options)) {
+      assertThat(c.openSession().isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void aWrongPasswordIsAnAuthenticationError(RabbitMq broker) {
     ConnectionOptions options =
         ConnectionOptions.builder()

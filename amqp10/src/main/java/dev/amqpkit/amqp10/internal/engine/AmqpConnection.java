@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the reader thread owns the read buffer and the decoder; every frame goes through the
  * {@link FrameWriter}, whose flusher alone writes to the socket; the shared timer queues empty
  * frames and watches the peer's silence; listeners run on the shared event executor. The reader
- * never runs application code and never waits on the socket's writing side.
+ * never runs application code and never waits for room in the writer's queue; shutting down, it
+ * waits for the writer to drain at most a second.
  */
 public final class AmqpConnection implements Connection {
   private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
@@ -96,7 +97,8 @@ public final class AmqpConnection implements Connection {
   private final CompletableFuture<Close> peerClose = new CompletableFuture<>();
   private final Object closeLock = new Object();
   private volatile ConnectionClosedException closeCause;
-  private volatile boolean closing;
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long lastReadNanos = System.nanoTime();
   private volatile ScheduledFuture<?> idleTask;
   private Open remoteOpen;
@@ -119,7 +121,7 @@ public final class AmqpConnection implements Connection {
             socket.getOutputStream(),
             "amqpkit-amqp10-writer-" + id,
             options.requestTimeout(),
-            this::writeFailed);
+            this::socketFailed);
     this.decoder = new FrameDecoder(options.maxFrameSize());
     this.encoder = new FrameEncoder(ConnectionOptions.MIN_MAX_FRAME_SIZE);
   }
@@ -163,12 +165,12 @@ public final class AmqpConnection implements Connection {
       AmqpConnection connection = new AmqpConnection(options, endpoint, socket);
       try {
         connection.handshake(deadline);
+        socket.setSoTimeout(0);
       } catch (IOException | RuntimeException e) {
         // Let a close frame already queued go out, and end the writer's thread.
         connection.writer.drainAndClose(100);
         throw e;
       }
-      socket.setSoTimeout(0);
       connection.start();
       return connection;
     } catch (SocketTimeoutException e) {
@@ -226,7 +228,7 @@ public final class AmqpConnection implements Connection {
               null,
               null,
               options.properties().isEmpty() ? null : options.properties());
-      writeRaw(encoder.encode(0, open, null));
+      writeRaw(frame(0, open, null));
       Frame first = readFrame(deadline, "the peer's open");
       if (!(first instanceof AmqpFrame f) || !(f.performative() instanceof Open peer)) {
         if (first instanceof AmqpFrame other && other.performative() instanceof Close close) {
@@ -274,8 +276,7 @@ public final class AmqpConnection implements Connection {
     }
     String hostname = options.hostname() != null ? options.hostname() : endpoint.host();
     writeRaw(
-        encoder.encodeSasl(
-            new SaslInit(Symbol.valueOf(mechanism.name()), initialResponse(), hostname)));
+        saslFrame(new SaslInit(Symbol.valueOf(mechanism.name()), initialResponse(), hostname)));
     while (true) {
       SaslPerformative reply = readSasl(deadline, "sasl-outcome");
       if (reply instanceof SaslOutcome outcome) {
@@ -298,7 +299,7 @@ public final class AmqpConnection implements Connection {
       } else if (reply instanceof SaslChallenge && mechanism == SaslMechanism.XOAUTH2) {
         // XOAUTH2 reports a refused token as a challenge; the client answers with one 0x01 byte
         // and the outcome follows.
-        writeRaw(encoder.encodeSasl(new SaslResponse(Binary.wrap(new byte[] {1}))));
+        writeRaw(saslFrame(new SaslResponse(Binary.wrap(new byte[] {1}))));
       } else {
         throw new IOException(endpoint + " sent " + name(reply) + " during SASL " + mechanism);
       }
@@ -427,8 +428,8 @@ public final class AmqpConnection implements Connection {
         }
         if (frame instanceof EmptyFrame) continue;
         if (frame instanceof AmqpFrame f && f.performative() instanceof Close close) {
-          if (!closing) {
-            writeQuietly(encoder.encode(0, new Close(null), null));
+          if (!closing.get()) {
+            writeQuietly(frame(0, new Close(null), null));
             shutdown(closedByPeer(close, ""));
           }
           peerClose.complete(close);
@@ -447,12 +448,7 @@ public final class AmqpConnection implements Connection {
     } catch (ProtocolException e) {
       shutdown(e);
     } catch (IOException e) {
-      shutdown(
-          new ConnectionClosedException(
-              "connection to " + endpoint + " failed: " + describe(e),
-              null,
-              CloseInitiator.NETWORK,
-              e));
+      socketFailed(e); // the socket failed: reading or writing, it is the same cause
     } catch (RuntimeException e) {
       log.error("connection {}: internal error in the reader", id, e);
       shutdown(
@@ -517,17 +513,13 @@ public final class AmqpConnection implements Connection {
   }
 
   private void failWithProtocolError(Symbol condition, String message) {
-    dev.amqpkit.amqp10.internal.protocol.Error error =
-        new dev.amqpkit.amqp10.internal.protocol.Error(condition, message, null);
-    writeQuietly(encoder.encode(0, new Close(error), null));
-    shutdown(
-        new ProtocolException("closed " + endpoint + ": " + message, publicError(error), null));
+    shutdown(protocolError(condition, message));
   }
 
   private ProtocolException protocolError(Symbol condition, String message) {
     dev.amqpkit.amqp10.internal.protocol.Error error =
         new dev.amqpkit.amqp10.internal.protocol.Error(condition, message, null);
-    writeQuietly(encoder.encode(0, new Close(error), null));
+    writeQuietly(frame(0, new Close(error), null));
     return new ProtocolException("closed " + endpoint + ": " + message, publicError(error), null);
   }
 
@@ -569,18 +561,12 @@ public final class AmqpConnection implements Connection {
     ConnectionClosedException cause = closeCause;
     if (cause != null) throw cause;
     try {
-      writeRaw(encoder.encode(channel, performative, null));
+      writeRaw(frame(channel, performative, null));
     } catch (FrameWriter.NoRoomException e) {
       throw new AmqpTimeoutException(
           "connection to " + endpoint + ": " + e.getMessage() + "; nothing was sent");
     } catch (IOException e) {
-      ConnectionClosedException failed =
-          new ConnectionClosedException(
-              "connection to " + endpoint + " failed: " + describe(e),
-              null,
-              CloseInitiator.NETWORK,
-              e);
-      shutdown(failed);
+      socketFailed(e);
       throw closeCause;
     }
   }
@@ -590,7 +576,7 @@ public final class AmqpConnection implements Connection {
    * timeout.
    */
   void sendQuietly(int channel, dev.amqpkit.amqp10.internal.protocol.Performative performative) {
-    if (closeCause == null) writeQuietly(encoder.encode(channel, performative, null));
+    if (closeCause == null) writeQuietly(frame(channel, performative, null));
   }
 
   @Override
@@ -649,7 +635,7 @@ public final class AmqpConnection implements Connection {
               null);
       EVENTS.execute(
           () -> {
-            writeQuietly(encoder.encode(0, new Close(error), null));
+            writeQuietly(frame(0, new Close(error), null));
             shutdown(cause);
           });
       if (idleTask != null) idleTask.cancel(false);
@@ -664,13 +650,33 @@ public final class AmqpConnection implements Connection {
     }
   }
 
-  private void writeFailed(IOException e) {
+  /** The socket failed, for reading or for writing: the connection ends with that cause. */
+  private void socketFailed(IOException e) {
     shutdown(
         new ConnectionClosedException(
             "connection to " + endpoint + " failed: " + describe(e),
             null,
             CloseInitiator.NETWORK,
             e));
+  }
+
+  /**
+   * Encodes a frame. The encoder keeps state, and application threads, the reader and the event
+   * executor all send frames: they take turns on it.
+   */
+  private byte[] frame(
+      int channel,
+      dev.amqpkit.amqp10.internal.protocol.Performative performative,
+      ByteBuffer payload) {
+    synchronized (encoder) {
+      return encoder.encode(channel, performative, payload);
+    }
+  }
+
+  private byte[] saslFrame(SaslPerformative performative) {
+    synchronized (encoder) {
+      return encoder.encodeSasl(performative);
+    }
   }
 
   private void writeRaw(byte[] bytes) throws IOException {
@@ -702,7 +708,8 @@ public final class AmqpConnection implements Connection {
       }
     }
     for (SessionImpl s : sessions) s.connectionClosed(cause);
-    for (ConnectionListener l : listeners) notify(l, cause);
+    // addListener may race this: whoever removes a listener tells it, so it hears once.
+    for (ConnectionListener l : listeners) if (listeners.remove(l)) notify(l, cause);
   }
 
   private static void notify(ConnectionListener listener, ConnectionClosedException cause) {
@@ -775,10 +782,9 @@ public final class AmqpConnection implements Connection {
 
   @Override
   public void close(AmqpError error) {
-    if (closeCause != null || closing) return;
-    closing = true;
+    if (closeCause != null || !closing.compareAndSet(false, true)) return;
     dev.amqpkit.amqp10.internal.protocol.Error wire = wireError(error);
-    writeQuietly(encoder.encode(0, new Close(wire), null));
+    writeQuietly(frame(0, new Close(wire), null));
     try {
       peerClose.get(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 final class FrameWriter {
   static final int MAX_PENDING = 512 * 1024;
   private static final int INITIAL_CAPACITY = 64 * 1024;
-  private static final byte[] EMPTY_FRAME = {0, 0, 0, 8, 2, 0, 0, 0};
+  private static final byte[] EMPTY_FRAME =
+      dev.amqpkit.amqp10.internal.frames.FrameEncoder.emptyFrame();
 
   /** Fills exactly the bytes it was given room for. */
   interface Filler {

@@ -57,8 +57,14 @@ final class SessionImpl implements Session {
       begun.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       // The channel stays taken until the peer answers (then this side ends it) or the
-      // connection closes: a late begin must not land on a new session.
-      ending = true;
+      // connection closes: a late begin must not land on a new session. The begin may also
+      // arrive just now: whichever of the two sees the other ends the session, once.
+      boolean begunMeanwhile;
+      synchronized (this) {
+        ending = true;
+        begunMeanwhile = begun.isDone() && !begun.isCompletedExceptionally();
+      }
+      if (begunMeanwhile) connection.sendQuietly(channel, new End(null));
       markClosed(
           new SessionClosedException(
               "no begin from the peer within " + timeout, null, CloseInitiator.CLIENT, null));
@@ -80,11 +86,13 @@ final class SessionImpl implements Session {
   // ---- from the reader thread ----
 
   void peerBegan(Begin begin) {
-    if (ending) {
-      // This side gave up waiting: end what the peer has just begun.
-      connection.sendQuietly(channel, new End(null));
+    boolean givenUp;
+    synchronized (this) {
+      begun.complete(begin);
+      givenUp = ending;
     }
-    begun.complete(begin);
+    // This side gave up waiting: end what the peer has just begun.
+    if (givenUp) connection.sendQuietly(channel, new End(null));
   }
 
   void peerFlow(Flow flow) {
@@ -96,7 +104,7 @@ final class SessionImpl implements Session {
    * connection answers and frees the channel, then calls {@link #endComplete}, so a new session on
    * the channel never overtakes the answer.
    */
-  boolean peerEnded(End end) {
+  synchronized boolean peerEnded(End end) {
     boolean answer = !ending;
     if (answer) {
       AmqpError error = AmqpConnection.publicError(end.error());
@@ -166,8 +174,10 @@ final class SessionImpl implements Session {
     synchronized (this) {
       if (closeCause != null || ending) return;
       ending = true;
+      // Queued under the lock the reader takes for the peer's end: that end is then answered by
+      // this one, and its channel is not freed before this end is on its way.
+      connection.sendQuietly(channel, new End(AmqpConnection.wireError(error)));
     }
-    connection.sendQuietly(channel, new End(AmqpConnection.wireError(error)));
     Duration timeout = connection.closeTimeout();
     try {
       ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

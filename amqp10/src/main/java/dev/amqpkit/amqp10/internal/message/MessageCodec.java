@@ -294,7 +294,7 @@ public final class MessageCodec {
     int at = start + 4;
     long size;
     long count;
-    if (code == 0xc1) {
+    if (code == 0xc1 && in.remaining() >= 6) {
       size = in.get(at) & 0xFF;
       count = in.get(at + 1) & 0xFF;
       at += 1; // the count is part of the size

@@ -149,6 +149,10 @@ class MessageCodecTest {
     // After the body it is out of order.
     assertDecodeError(
         concat(sections(new AmqpValue("x")), map32), "ApplicationProperties out of order");
+    // A map8 cut off before its count.
+    assertThatThrownBy(
+            () -> codec.decode(ByteBuffer.wrap(HexFormat.of().parseHex("005374c103")), 0))
+        .isInstanceOf(DecodeException.class);
     // A size that overruns the payload.
     byte[] lying = HexFormat.of().parseHex("005374" + "c1" + "40" + "02" + "a10161" + "40");
     assertThatThrownBy(() -> codec.decode(ByteBuffer.wrap(lying), 0))

@@ -91,7 +91,11 @@ public interface Channel extends AutoCloseable {
   /** Starts a consumer that acknowledges explicitly; returns the broker-chosen consumer tag. */
   String basicConsume(String queue, DeliveryHandler handler);
 
-  /** Starts a consumer; returns its consumer tag. */
+  /**
+   * Starts a consumer; returns its consumer tag. Deliveries wait for the handler, in order, on the
+   * channel's callback queue. Only the prefetch ({@link #basicQos}) bounds that queue: without one
+   * (or with auto-ack), a handler slower than the broker lets deliveries pile up in memory.
+   */
   String basicConsume(String queue, ConsumeOptions options, DeliveryHandler handler);
 
   /**

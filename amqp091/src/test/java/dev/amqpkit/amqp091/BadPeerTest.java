@@ -476,8 +476,9 @@ class BadPeerTest {
   }
 
   /**
-   * The missed-heartbeat close must not wait for the writer: here a publish holds it, blocked on a
-   * socket the peer no longer reads, and the timer thread is shared by every connection.
+   * The missed-heartbeat close must not wait for the writer: here the flusher is blocked on a
+   * socket the peer no longer reads while a publish waits for it, and the timer thread is shared by
+   * every connection.
    */
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -486,7 +487,7 @@ class BadPeerTest {
     open(options().heartbeat(Duration.ofSeconds(1)).build());
     Channel channel = connection.openChannel();
     List<Throwable> publishFailure = new CopyOnWriteArrayList<>();
-    // Far more than the socket buffers hold: the write blocks while the peer does not read.
+    // Far more than the socket buffers hold: the flusher blocks while the peer does not read.
     Thread publisher =
         new Thread(
             () -> {

@@ -88,7 +88,7 @@ class BlockedIT {
       Channel channel = connection.openChannel();
       channel.confirmSelect();
       long before = channel.nextPublishSequenceNumber();
-      byte[] body = new byte[32 * 1024]; // under the direct-write size: it queues
+      byte[] body = new byte[32 * 1024]; // under 256 KiB: copied into the queue
       AmqpTimeoutException timeout = null;
       long sent = 0;
       try {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The window of unconfirmed publishes and the streaming of large bodies, against a scripted server
+ * The window of unconfirmed publishes and large bodies sent by reference, against a scripted server
  * that confirms exactly when the test says so.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

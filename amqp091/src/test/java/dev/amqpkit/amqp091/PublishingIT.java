@@ -129,7 +129,7 @@ class PublishingIT {
                     confirms.add(
                         channel.basicPublish(
                             "", queue, BasicProperties.EMPTY, body(thread, i, size)));
-                    // Another method on the same channel waits for a streamed body to end.
+                    // Another method on the same channel goes before or after a body, never inside.
                     channel.basicQos(10);
                   }
                   return confirms;

@@ -631,7 +631,6 @@ final class AmqpChannel implements Channel {
   private Object rpcRaw(
       Method request, Class<? extends Method> replyType, Consumer<Method> onReply) {
     long timeoutNanos = connection.options.rpcTimeout().toNanos();
-    long deadline = System.nanoTime() + timeoutNanos;
     try {
       if (!rpcPermit.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
         throw new AmqpTimeoutException(
@@ -653,7 +652,8 @@ final class AmqpChannel implements Channel {
       if (closeCause != null) rpc.result.completeExceptionally(closeCause);
       connection.send(number, request);
       try {
-        return rpc.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // Each wait has its own bound (Channel's contract): the turn, the room, then the reply.
+        return rpc.result.get(timeoutNanos, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         // The reply may still come and would be taken for the next call's: the channel is unusable.
         AmqpTimeoutException timeout =

@@ -552,7 +552,7 @@ public final class AmqpConnection implements Connection {
                   + " s");
       closing = true;
       try {
-        // Never wait for the writer here: a writer may be stuck on the dead socket.
+        // The timer thread never waits: the flusher may be stuck on the dead socket.
         writer.tryWriteMethod(
             0, new Method.ConnectionClose(missed.replyCode(), missed.reason().replyText(), 0, 0));
       } catch (IOException ignored) {
@@ -694,12 +694,15 @@ public final class AmqpConnection implements Connection {
             new CloseReason(200, "Goodbye", 0, 0),
             CloseInitiator.APPLICATION,
             null);
+    boolean already;
     synchronized (lock) {
-      if (closing) {
-        awaitCloseOk();
-        return;
-      }
+      already = closing;
       closing = true;
+    }
+    if (already) {
+      // Outside the lock: the reader and the heartbeat timer take it on their way to close-ok.
+      awaitCloseOk();
+      return;
     }
     if (closeCause == null) {
       shutdown(byApplication);

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The unconfirmed publishes of a channel in confirm mode, indexed by sequence number (1, 2, ...) in
  * a growable ring. Confirms settle one sequence number or everything up to one; settled slots are
- * cleared and the head moves past them. Not thread-safe: the channel guards it.
+ * cleared and the head moves past them. Not thread-safe: {@link PublishWindow}'s lock guards it.
  */
 final class ConfirmWindow<T> {
   private Object[] slots = new Object[64];

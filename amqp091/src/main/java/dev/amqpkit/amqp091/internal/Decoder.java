@@ -5,7 +5,6 @@ import dev.amqpkit.amqp091.UnsignedInt;
 import dev.amqpkit.amqp091.UnsignedShort;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,10 +50,6 @@ public final class Decoder {
 
   public int remaining() {
     return limit - position;
-  }
-
-  public int position() {
-    return position;
   }
 
   private void need(long n, String what) throws MalformedFrameException {
@@ -162,15 +157,6 @@ public final class Decoder {
     return value;
   }
 
-  /** A long string read as UTF-8, replacing malformed input. */
-  public String longStringUtf8() throws MalformedFrameException {
-    long length = longUint();
-    need(length, "long string");
-    String s = new String(bytes, position, (int) length, StandardCharsets.UTF_8);
-    position += (int) length;
-    return s;
-  }
-
   /**
    * A long string as a {@code String} when it is valid UTF-8, else as its {@code byte[]}: a
    * field-table value must survive decoding byte for byte.
@@ -191,11 +177,12 @@ public final class Decoder {
 
   /**
    * A field table, in wire order, unmodifiable. Values decode to {@code Boolean} (t), {@code Byte}
-   * (b), {@code Short} (s, U, B), {@code Integer} (I, u), {@code Long} (l, L, i), {@code Float},
-   * {@code Double}, {@code BigDecimal} (D), {@code String} (S, when valid UTF-8), {@code byte[]}
-   * (x, and S when not valid UTF-8), {@code Instant} (T), {@code List} (A), {@code Map} (F) and
-   * {@code null} (V). Every value survives exactly; unsigned and specification-only tags come back
-   * as the Java type that holds their range, and are re-encoded with RabbitMQ's tag for it.
+   * (b), {@code Short} (s, U), {@code Integer} (I), {@code Long} (l, L), {@code UnsignedByte} (B),
+   * {@code UnsignedShort} (u), {@code UnsignedInt} (i), {@code Float}, {@code Double}, {@code
+   * BigDecimal} (D), {@code String} (S, when valid UTF-8), {@code byte[]} (x, and S when not valid
+   * UTF-8), {@code Instant} (T), {@code List} (A), {@code Map} (F) and {@code null} (V). Every
+   * value survives exactly, and every tag but the specification-only U and L is encoded back as it
+   * came.
    */
   public Map<String, Object> table() throws MalformedFrameException {
     return table(1);

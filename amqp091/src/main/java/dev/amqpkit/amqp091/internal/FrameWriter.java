@@ -78,30 +78,8 @@ final class FrameWriter {
     lock.lock();
     try {
       awaitRoom();
-      int sizeAt = beginFrame(pending, METHOD, channel);
-      method.encode(pending);
-      endFrame(pending, sizeAt);
+      encodeMethod(pending, channel, method);
       wakeFlusher();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Writes a method with content: the method frame, the content header and the body split into
-   * frames of at most {@code frameMax} bytes, with no other frame of the channel between them.
-   */
-  void writeContent(
-      int channel, Method method, BasicProperties properties, byte[] body, int frameMax)
-      throws IOException {
-    lock.lock();
-    try {
-      awaitRoom();
-      int start = pending.position();
-      int sizeAt = beginFrame(pending, METHOD, channel);
-      method.encode(pending);
-      endFrame(pending, sizeAt);
-      appendContent(channel, start, properties, body, frameMax, null, null);
     } finally {
       lock.unlock();
     }
@@ -358,9 +336,7 @@ final class FrameWriter {
     if (!lock.tryLock()) return false;
     try {
       checkFailure();
-      int sizeAt = beginFrame(pending, METHOD, channel);
-      method.encode(pending);
-      endFrame(pending, sizeAt);
+      encodeMethod(pending, channel, method);
       wakeFlusher();
       return true;
     } finally {
@@ -371,7 +347,7 @@ final class FrameWriter {
   /**
    * Appends a frame the reader thread owes the broker (close-ok, cancel-ok, flow-ok, a close over a
    * protocol error). The reader must never block: this does not wait for room, and waits for the
-   * lock, which a caller writing a large body holds, at most the configured wait. Past twice the
+   * lock, which callers hold only while they encode, at most the configured wait. Past twice the
    * pending limit the broker is not reading at all, and the write fails.
    */
   void writeReply(int channel, Method method) throws IOException {
@@ -388,9 +364,7 @@ final class FrameWriter {
       if (pending.position() >= 2 * MAX_PENDING) {
         throw new IOException("a reply to the broker could not be queued: it is not reading");
       }
-      int sizeAt = beginFrame(pending, METHOD, channel);
-      method.encode(pending);
-      endFrame(pending, sizeAt);
+      encodeMethod(pending, channel, method);
       wakeFlusher();
     } finally {
       lock.unlock();
@@ -428,7 +402,7 @@ final class FrameWriter {
   void drainAndClose(long timeoutMillis) {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
     try {
-      // A writer stuck on a dead socket may hold the lock: never wait past the timeout for it.
+      // The lock is held only to encode, but never wait past the timeout for it all the same.
       if (!lock.tryLock(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

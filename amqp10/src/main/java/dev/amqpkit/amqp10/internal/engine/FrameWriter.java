@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 final class FrameWriter {
   static final int MAX_PENDING = 512 * 1024;
   private static final int INITIAL_CAPACITY = 64 * 1024;
+  private static final long HEARTBEAT_LOCK_WAIT_MILLIS = 5;
   private static final byte[] EMPTY_FRAME =
       dev.amqpkit.amqp10.internal.frames.FrameEncoder.emptyFrame();
 
@@ -118,9 +119,18 @@ final class FrameWriter {
     }
   }
 
-  /** Appends an empty frame unless another thread holds the lock (frames flow anyway then). */
+  /**
+   * Appends an empty frame. Waits for the lock a few milliseconds at most (it is held only to
+   * append or swap), so the timer thread calling this never stalls; past that, frames are flowing
+   * anyway and the heartbeat is skipped.
+   */
   void writeHeartbeat() throws IOException {
-    if (!lock.tryLock()) return;
+    try {
+      if (!lock.tryLock(HEARTBEAT_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     try {
       checkFailure();
       if (pending.position() > 0) return; // something is about to go out anyway

@@ -1,6 +1,6 @@
 package dev.amqpkit.amqp10;
 
-/** Who ended a connection. */
+/** Who ended a connection, a session or a link. */
 public enum CloseInitiator {
   /** The application closed it. */
   APPLICATION,

@@ -110,7 +110,7 @@ public final class Message {
    * back (the seed's MarshalBinary). The message format is not part of them.
    */
   public byte[] encode() {
-    return new dev.amqpkit.amqp10.internal.message.MessageCodec().encode(this);
+    return dev.amqpkit.amqp10.internal.message.MessageCodec.forThisThread().encode(this);
   }
 
   /**
@@ -123,7 +123,7 @@ public final class Message {
   public static Message decode(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes == null");
     try {
-      return new dev.amqpkit.amqp10.internal.message.MessageCodec()
+      return dev.amqpkit.amqp10.internal.message.MessageCodec.forThisThread()
           .decode(java.nio.ByteBuffer.wrap(bytes), 0);
     } catch (dev.amqpkit.amqp10.internal.codec.DecodeException e) {
       throw new MalformedMessageException("not a valid AMQP 1.0 message: " + e.getMessage(), e);

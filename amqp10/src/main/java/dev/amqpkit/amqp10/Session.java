@@ -17,8 +17,39 @@ public interface Session extends AutoCloseable {
   SessionClosedException closeCause();
 
   /**
-   * Ends the session: sends {@code end} and waits, at most the connection's close timeout, for the
-   * peer's. Idempotent.
+   * Attaches a sender to {@code address} with the default {@link SenderOptions}.
+   *
+   * @see #openSender(SenderOptions)
+   */
+  Sender openSender(String address);
+
+  /**
+   * Attaches a sender and waits, at most the request timeout, for the peer's {@code attach}.
+   *
+   * @throws LinkClosedException if the peer refused the link (the exception carries its error) or
+   *     did not agree to the settle modes asked for
+   * @throws AmqpTimeoutException if the peer did not answer within the request timeout
+   * @throws SessionClosedException if the session ended
+   * @throws AmqpException if every link handle the two sides allow is in use
+   */
+  Sender openSender(SenderOptions options);
+
+  /**
+   * Attaches a receiver to {@code address} with the default {@link ReceiverOptions}.
+   *
+   * @see #openReceiver(ReceiverOptions)
+   */
+  Receiver openReceiver(String address);
+
+  /**
+   * Attaches a receiver, waits at most the request timeout for the peer's {@code attach}, and, with
+   * automatic credit, grants its credit window. Throws as {@link #openSender(SenderOptions)}.
+   */
+  Receiver openReceiver(ReceiverOptions options);
+
+  /**
+   * Ends the session, and with it its links: sends {@code end} and waits, at most the connection's
+   * close timeout, for the peer's. Idempotent.
    */
   @Override
   void close();

@@ -28,7 +28,6 @@ import dev.amqpkit.amqp10.internal.protocol.Begin;
 import dev.amqpkit.amqp10.internal.protocol.Close;
 import dev.amqpkit.amqp10.internal.protocol.End;
 import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
-import dev.amqpkit.amqp10.internal.protocol.Flow;
 import dev.amqpkit.amqp10.internal.protocol.Open;
 import dev.amqpkit.amqp10.internal.protocol.SaslChallenge;
 import dev.amqpkit.amqp10.internal.protocol.SaslCode;
@@ -37,6 +36,7 @@ import dev.amqpkit.amqp10.internal.protocol.SaslMechanisms;
 import dev.amqpkit.amqp10.internal.protocol.SaslOutcome;
 import dev.amqpkit.amqp10.internal.protocol.SaslPerformative;
 import dev.amqpkit.amqp10.internal.protocol.SaslResponse;
+import dev.amqpkit.amqp10.internal.protocol.Transfer;
 import dev.amqpkit.amqp10.types.Binary;
 import dev.amqpkit.amqp10.types.Symbol;
 import dev.amqpkit.common.internal.TlsSockets;
@@ -505,11 +505,7 @@ public final class AmqpConnection implements Connection {
       session.endComplete(end);
       return true;
     }
-    if (p instanceof Flow flow && flow.handle() == null) {
-      session.peerFlow(flow);
-      return true;
-    }
-    return false;
+    return session.handle(frame.performative(), frame.payload());
   }
 
   private void failWithProtocolError(Symbol condition, String message) {
@@ -549,6 +545,54 @@ public final class AmqpConnection implements Connection {
 
   Duration closeTimeout() {
     return options.closeTimeout();
+  }
+
+  Duration requestTimeout() {
+    return options.requestTimeout();
+  }
+
+  /** Runs a task on the shared timer; it must not block. */
+  static ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+    return TIMER.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** How many frames a transfer of {@code payloadLength} bytes takes at this max-frame-size. */
+  int framesOfTransfer(Transfer first, int payloadLength) {
+    synchronized (encoder) {
+      return encoder.framesOfTransfer(first, payloadLength);
+    }
+  }
+
+  /**
+   * Queues a delivery's transfer frames, encoded straight into the writer's buffer.
+   *
+   * @throws AmqpTimeoutException if there was no room within the request timeout; nothing was
+   *     queued
+   * @throws ConnectionClosedException if the connection is closed, or the write fails
+   */
+  void sendTransfer(int channel, Transfer first, byte[] payload) {
+    ConnectionClosedException cause = closeCause;
+    if (cause != null) throw cause;
+    ByteBuffer source = ByteBuffer.wrap(payload);
+    int size;
+    synchronized (encoder) {
+      size = encoder.sizeOfTransfer(first, payload.length);
+    }
+    try {
+      writer.write(
+          size,
+          target -> {
+            synchronized (encoder) {
+              encoder.encodeTransfer(channel, first, source, target);
+            }
+          });
+    } catch (FrameWriter.NoRoomException e) {
+      throw new AmqpTimeoutException(
+          "connection to " + endpoint + ": " + e.getMessage() + "; nothing was sent");
+    } catch (IOException e) {
+      socketFailed(e);
+      throw closeCause;
+    }
   }
 
   /**

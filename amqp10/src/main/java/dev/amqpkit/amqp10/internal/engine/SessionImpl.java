@@ -5,26 +5,65 @@ import dev.amqpkit.amqp10.AmqpException;
 import dev.amqpkit.amqp10.AmqpTimeoutException;
 import dev.amqpkit.amqp10.CloseInitiator;
 import dev.amqpkit.amqp10.ConnectionClosedException;
+import dev.amqpkit.amqp10.LinkOptions;
+import dev.amqpkit.amqp10.Outcome;
+import dev.amqpkit.amqp10.Receiver;
+import dev.amqpkit.amqp10.ReceiverOptions;
+import dev.amqpkit.amqp10.Sender;
+import dev.amqpkit.amqp10.SenderOptions;
 import dev.amqpkit.amqp10.Session;
 import dev.amqpkit.amqp10.SessionClosedException;
 import dev.amqpkit.amqp10.SessionOptions;
+import dev.amqpkit.amqp10.internal.protocol.Attach;
 import dev.amqpkit.amqp10.internal.protocol.Begin;
+import dev.amqpkit.amqp10.internal.protocol.Detach;
+import dev.amqpkit.amqp10.internal.protocol.Disposition;
 import dev.amqpkit.amqp10.internal.protocol.End;
+import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
 import dev.amqpkit.amqp10.internal.protocol.Flow;
+import dev.amqpkit.amqp10.internal.protocol.Performative;
+import dev.amqpkit.amqp10.internal.protocol.Role;
+import dev.amqpkit.amqp10.internal.protocol.Transfer;
+import dev.amqpkit.amqp10.types.Binary;
+import dev.amqpkit.amqp10.types.Symbol;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 
 /**
- * A session: begun by this side, ended by either. The reader thread reports the peer's {@code
- * begin}, {@code flow} and {@code end}; application threads begin and end it.
+ * A session: begun by this side, ended by either, with its links, its transfer windows and the
+ * deliveries that await settlement.
  *
- * <p>Thread-safe: the state lives in futures and volatile fields, and the connection's session lock
- * guards the channel tables.
+ * <p>Threads: the reader thread hands this session every frame of its channel ({@link #handle});
+ * application threads begin and end it, attach links, and send.
+ *
+ * <ul>
+ *   <li>{@code transferLock} orders outgoing transfers: delivery ids and transfer ids are taken in
+ *       the order the frames are queued. It is held while queueing, which may wait for room, so the
+ *       reader never takes it.
+ *   <li>{@code windowLock} guards the peer's incoming window, which the reader updates and senders
+ *       wait on; {@code incomingLock} this side's incoming window, which the reader updates and
+ *       every outgoing flow reports. Neither is held while queueing a frame that may wait.
+ *   <li>{@code linkLock} guards the table of this side's handles and the links being attached; the
+ *       peer's handles are the reader's alone.
+ * </ul>
  */
 final class SessionImpl implements Session {
+  private static final long UINT_MASK = 0xFFFF_FFFFL;
+
   private final AmqpConnection connection;
   private final int channel;
   private final SessionOptions options;
@@ -32,12 +71,34 @@ final class SessionImpl implements Session {
   private final CompletableFuture<End> ended = new CompletableFuture<>();
   private volatile boolean ending;
   private volatile SessionClosedException closeCause;
-  private volatile Flow remoteFlow;
+
+  // Links.
+  private final Object linkLock = new Object();
+  private final Map<Long, LinkImpl> byLocalHandle = new HashMap<>(); // linkLock
+  private final Map<String, LinkImpl> attaching = new HashMap<>(); // linkLock; name and role
+  private final Map<Long, LinkImpl> byRemoteHandle = new HashMap<>(); // the reader's
+  private volatile long handleMax;
+
+  // Outgoing transfers.
+  private final ReentrantLock transferLock = new ReentrantLock();
+  private long nextDeliveryId; // transferLock
+  private volatile long nextOutgoingId; // written under transferLock
+  private final Object windowLock = new Object();
+  private long remoteIncomingLimit; // windowLock: the peer's next-incoming-id + incoming-window
+  private final UnsettledSends unsettledSends = new UnsettledSends();
+
+  // Incoming transfers.
+  private final Object incomingLock = new Object();
+  private long nextIncomingId; // incomingLock
+  private long incomingWindow; // incomingLock
+  private final Map<Long, DeliveryImpl> awaitingSender =
+      new HashMap<>(); // second mode; synchronized
 
   SessionImpl(AmqpConnection connection, int channel, SessionOptions options) {
     this.connection = connection;
     this.channel = channel;
     this.options = options;
+    this.incomingWindow = options.incomingWindow();
   }
 
   /** Sends {@code begin} and waits for the peer's, at most the request timeout. */
@@ -86,6 +147,13 @@ final class SessionImpl implements Session {
   // ---- from the reader thread ----
 
   void peerBegan(Begin begin) {
+    synchronized (incomingLock) {
+      nextIncomingId = begin.nextOutgoingId();
+    }
+    synchronized (windowLock) {
+      remoteIncomingLimit = begin.incomingWindow() & UINT_MASK; // from transfer-id 0, ours
+    }
+    handleMax = Math.min(options.handleMax(), begin.handleMax());
     boolean givenUp;
     synchronized (this) {
       begun.complete(begin);
@@ -93,10 +161,6 @@ final class SessionImpl implements Session {
     }
     // This side gave up waiting: end what the peer has just begun.
     if (givenUp) connection.sendQuietly(channel, new End(null));
-  }
-
-  void peerFlow(Flow flow) {
-    remoteFlow = flow;
   }
 
   /**
@@ -138,8 +202,449 @@ final class SessionImpl implements Session {
 
   private void markClosed(SessionClosedException cause) {
     synchronized (this) {
-      if (closeCause == null) closeCause = cause;
+      if (closeCause != null) return;
+      closeCause = cause;
     }
+    closeLinks(cause);
+  }
+
+  /** The session ended: so do its links, and what awaited settlement fails. */
+  private void closeLinks(SessionClosedException cause) {
+    List<LinkImpl> links;
+    synchronized (linkLock) {
+      links = new ArrayList<>(byLocalHandle.values());
+    }
+    for (LinkImpl link : links) link.sessionClosed(cause);
+    unsettledSends.removeIf(p -> true, p -> p.completeExceptionally(cause));
+    List<DeliveryImpl> waiting;
+    synchronized (awaitingSender) {
+      waiting = new ArrayList<>(awaitingSender.values());
+      awaitingSender.clear();
+    }
+    for (DeliveryImpl d : waiting) d.failSettlement(cause);
+  }
+
+  // ---- links, on the application's threads ----
+
+  @Override
+  public Sender openSender(String address) {
+    return openSender(SenderOptions.builder().address(address).build());
+  }
+
+  @Override
+  public Sender openSender(SenderOptions senderOptions) {
+    Objects.requireNonNull(senderOptions, "options == null");
+    String name = nameOf(senderOptions, "sender");
+    SenderImpl link =
+        register(name, Role.SENDER, h -> new SenderImpl(this, name, h, senderOptions));
+    link.open(connection.requestTimeout());
+    return link;
+  }
+
+  @Override
+  public Receiver openReceiver(String address) {
+    return openReceiver(ReceiverOptions.builder().address(address).build());
+  }
+
+  @Override
+  public Receiver openReceiver(ReceiverOptions receiverOptions) {
+    Objects.requireNonNull(receiverOptions, "options == null");
+    String name = nameOf(receiverOptions, "receiver");
+    ReceiverImpl link =
+        register(name, Role.RECEIVER, h -> new ReceiverImpl(this, name, h, receiverOptions));
+    link.open(connection.requestTimeout());
+    return link;
+  }
+
+  private static String nameOf(LinkOptions o, String kind) {
+    return o.name() != null ? o.name() : "amqpkit-" + kind + "-" + UUID.randomUUID();
+  }
+
+  /** Takes the lowest free handle for a new link, which then waits for the peer's attach. */
+  private <L extends LinkImpl> L register(String name, Role role, LongFunction<L> create) {
+    checkOpen();
+    L link;
+    synchronized (linkLock) {
+      for (LinkImpl other : byLocalHandle.values()) {
+        if (other.name.equals(name) && other.role() == role) {
+          throw new IllegalStateException(
+              "a " + role.name().toLowerCase(Locale.ROOT) + " named '" + name + "' is attached");
+        }
+      }
+      long handle = 0;
+      while (byLocalHandle.containsKey(handle)) handle++;
+      if (handle > handleMax) {
+        throw new AmqpException(
+            "every link handle is in use: the two sides allow "
+                + (handleMax + 1)
+                + " links on session "
+                + channel);
+      }
+      link = create.apply(handle);
+      byLocalHandle.put(handle, link);
+      attaching.put(attachKey(name, role), link);
+    }
+    // An end that raced the registration: the link learns of it here.
+    SessionClosedException cause = closeCause;
+    if (cause != null) {
+      link.sessionClosed(cause);
+      throw cause;
+    }
+    return link;
+  }
+
+  private static String attachKey(String name, Role role) {
+    return role.name() + ":" + name;
+  }
+
+  private void checkOpen() {
+    SessionClosedException cause = closeCause;
+    if (cause != null) throw cause;
+    if (ending)
+      throw new SessionClosedException("session is ending", null, CloseInitiator.APPLICATION, null);
+  }
+
+  // ---- sending, for links ----
+
+  Duration requestTimeout() {
+    return connection.requestTimeout();
+  }
+
+  Duration closeTimeout() {
+    return connection.closeTimeout();
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+    return AmqpConnection.schedule(task, delayMillis);
+  }
+
+  /** Sends a performative on this session, waiting for room in the writer if need be. */
+  void send(Performative performative) {
+    checkOpen();
+    connection.send(channel, performative);
+  }
+
+  /** Sends a performative if the session and connection are open, without waiting for room. */
+  void sendQuietly(Performative performative) {
+    if (closeCause == null) connection.sendQuietly(channel, performative);
+  }
+
+  /**
+   * Queues a delivery as one or more transfer frames: waits at most until {@code deadline} for the
+   * peer's session window to take them all, then assigns the delivery id and queues the frames.
+   *
+   * @param pending the future of an unsettled send, or null for a settled one
+   */
+  void transfer(
+      SenderImpl sender,
+      byte[] tag,
+      byte[] payload,
+      long messageFormat,
+      PendingSend pending,
+      long deadline) {
+    lockUntil(transferLock, deadline, "send on session " + channel);
+    try {
+      checkOpen();
+      long id = nextDeliveryId;
+      Transfer transfer =
+          new Transfer(
+              sender.handle,
+              id,
+              Binary.wrap(tag),
+              messageFormat,
+              pending == null,
+              false,
+              null,
+              null,
+              false,
+              false,
+              false);
+      int frames = connection.framesOfTransfer(transfer, payload.length);
+      awaitWindow(frames, deadline);
+      if (pending != null) unsettledSends.add(id, pending);
+      try {
+        connection.sendTransfer(channel, transfer, payload);
+      } catch (RuntimeException e) {
+        if (pending != null) unsettledSends.remove(id);
+        throw e;
+      }
+      nextDeliveryId = (id + 1) & UINT_MASK;
+      nextOutgoingId = (nextOutgoingId + frames) & UINT_MASK;
+    } finally {
+      transferLock.unlock();
+    }
+  }
+
+  /** Waits until the peer's incoming window takes {@code frames} more. Under transferLock. */
+  private void awaitWindow(int frames, long deadline) {
+    synchronized (windowLock) {
+      while ((int) (remoteIncomingLimit - nextOutgoingId) < frames) {
+        checkOpen();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AmqpTimeoutException(
+              "session "
+                  + channel
+                  + ": the peer's incoming window ("
+                  + Math.max(0, (int) (remoteIncomingLimit - nextOutgoingId))
+                  + " frames) did not open for "
+                  + frames
+                  + " frame(s) within "
+                  + connection.requestTimeout()
+                  + "; the message was not sent");
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(windowLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AmqpException("interrupted while waiting for the session window", e);
+        }
+      }
+    }
+  }
+
+  private static void lockUntil(ReentrantLock lock, long deadline, String what) {
+    try {
+      if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        throw new AmqpTimeoutException("could not " + what + ": other sends held it too long");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AmqpException("interrupted while waiting to " + what, e);
+    }
+  }
+
+  /** Queues a link's flow, with this session's windows, without waiting for room. */
+  void sendLinkFlow(long handle, long deliveryCount, long linkCredit, boolean drain) {
+    sendQuietly(flow(handle, deliveryCount, linkCredit, drain));
+  }
+
+  private Flow flow(Long handle, Long deliveryCount, Long linkCredit, boolean drain) {
+    long next;
+    long window;
+    synchronized (incomingLock) {
+      next = nextIncomingId;
+      window = incomingWindow;
+    }
+    return new Flow(
+        next,
+        window,
+        nextOutgoingId,
+        options.outgoingWindow(),
+        handle,
+        deliveryCount,
+        linkCredit,
+        null,
+        drain,
+        false,
+        null);
+  }
+
+  /** Sends a receiver's disposition, waiting for room if need be. */
+  void sendDisposition(long first, long last, boolean settled, Object state) {
+    send(new Disposition(Role.RECEIVER, first, first == last ? null : last, settled, state, false));
+  }
+
+  /** Sends a receiver's disposition without waiting for room; for the batcher's timer. */
+  void sendDispositionQuietly(long first, long last, boolean settled, Object state) {
+    sendQuietly(
+        new Disposition(Role.RECEIVER, first, first == last ? null : last, settled, state, false));
+  }
+
+  /** A delivery settled here in second mode waits for the sender to settle it. */
+  void awaitSenderSettlement(DeliveryImpl delivery) {
+    synchronized (awaitingSender) {
+      awaitingSender.put(delivery.deliveryId, delivery);
+    }
+  }
+
+  /** Fails the unsettled sends of a link that closed. */
+  void failSends(SenderImpl sender, AmqpException cause) {
+    unsettledSends.removeIf(p -> p.sender == sender, p -> p.completeExceptionally(cause));
+  }
+
+  // ---- from the reader thread ----
+
+  /**
+   * Handles a frame on this session's channel; returns false for one that does not belong to a
+   * session (the connection closes over it).
+   */
+  boolean handle(Performative p, ByteBuffer payload) {
+    if (ending) return true; // ended here: the peer's end is on its way, the rest is moot
+    if (p instanceof Transfer t) {
+      peerTransfer(t, payload);
+    } else if (p instanceof Disposition d) {
+      peerDisposition(d);
+    } else if (p instanceof Flow f) {
+      peerFlow(f);
+    } else if (p instanceof Attach a) {
+      peerAttach(a);
+    } else if (p instanceof Detach d) {
+      peerDetach(d);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private void peerTransfer(Transfer t, ByteBuffer payload) {
+    boolean replenish;
+    synchronized (incomingLock) {
+      if (incomingWindow <= 0) {
+        fail(
+            ErrorConditions.SESSION_WINDOW_VIOLATION,
+            "a transfer arrived beyond the incoming window of "
+                + options.incomingWindow()
+                + " frames");
+        return;
+      }
+      incomingWindow--;
+      nextIncomingId = (nextIncomingId + 1) & UINT_MASK;
+      replenish = incomingWindow <= options.incomingWindow() / 2;
+      if (replenish) incomingWindow = options.incomingWindow();
+    }
+    LinkImpl link = byRemoteHandle.get(t.handle());
+    if (link == null) {
+      fail(
+          ErrorConditions.SESSION_UNATTACHED_HANDLE,
+          "a transfer arrived on handle " + t.handle() + ", which is not attached");
+      return;
+    }
+    if (link instanceof ReceiverImpl receiver) {
+      receiver.peerTransfer(t, payload);
+    } else {
+      link.fail(ErrorConditions.NOT_ALLOWED, "a transfer arrived on a sending link");
+    }
+    if (replenish) sendQuietly(flow(null, null, null, false));
+  }
+
+  private void peerFlow(Flow f) {
+    synchronized (windowLock) {
+      long next = f.nextIncomingId() == null ? 0 : f.nextIncomingId();
+      remoteIncomingLimit = (next + f.incomingWindow()) & UINT_MASK;
+      windowLock.notifyAll();
+    }
+    if (f.handle() == null) {
+      if (f.echo()) sendQuietly(flow(null, null, null, false));
+      return;
+    }
+    LinkImpl link = byRemoteHandle.get(f.handle());
+    if (link == null) {
+      fail(
+          ErrorConditions.SESSION_UNATTACHED_HANDLE,
+          "a flow arrived for handle " + f.handle() + ", which is not attached");
+    } else if (link instanceof SenderImpl sender) {
+      sender.peerFlow(f);
+    } else {
+      ((ReceiverImpl) link).peerFlow(f);
+    }
+  }
+
+  private void peerDisposition(Disposition d) {
+    long first = d.first();
+    long last = d.last() == null ? first : d.last();
+    if (d.role() == Role.SENDER) {
+      // The sender settled deliveries this side received; those settled here in second mode are
+      // now settled on both sides.
+      if (!d.settled()) return;
+      List<DeliveryImpl> done = new ArrayList<>();
+      synchronized (awaitingSender) {
+        if (awaitingSender.isEmpty()) return;
+        long width = (last - first) & UINT_MASK;
+        if (width < awaitingSender.size()) {
+          for (long i = 0; i <= width; i++) {
+            DeliveryImpl delivery = awaitingSender.remove((first + i) & UINT_MASK);
+            if (delivery != null) done.add(delivery);
+          }
+        } else {
+          awaitingSender
+              .values()
+              .removeIf(
+                  delivery -> {
+                    boolean in = ((delivery.deliveryId - first) & UINT_MASK) <= width;
+                    if (in) done.add(delivery);
+                    return in;
+                  });
+        }
+      }
+      for (DeliveryImpl delivery : done) delivery.settledBothSides();
+      return;
+    }
+    Outcome outcome = Outcomes.fromWire(d.state());
+    if (!d.settled()) {
+      // A receiver in second mode sent its outcome and waits for this side to settle.
+      if (outcome == null) return;
+      unsettledSends.removeRange(first, last, p -> settleSend(p, outcome));
+      sendQuietly(new Disposition(Role.SENDER, first, d.last(), true, null, false));
+      return;
+    }
+    unsettledSends.removeRange(first, last, p -> settleSend(p, outcome));
+  }
+
+  private static void settleSend(PendingSend p, Outcome outcome) {
+    p.sender.settled();
+    p.complete(outcome);
+  }
+
+  private void peerAttach(Attach a) {
+    Role ours = a.role() == Role.SENDER ? Role.RECEIVER : Role.SENDER;
+    LinkImpl link;
+    synchronized (linkLock) {
+      link = attaching.remove(attachKey(a.name(), ours));
+    }
+    if (link == null) {
+      fail(
+          ErrorConditions.NOT_ALLOWED,
+          "the peer attached link '" + a.name() + "'; this client takes only links it attached");
+      return;
+    }
+    if (byRemoteHandle.containsKey(a.handle())) {
+      fail(
+          ErrorConditions.SESSION_HANDLE_IN_USE,
+          "the peer attached link '"
+              + a.name()
+              + "' on handle "
+              + a.handle()
+              + ", which is in use");
+      return;
+    }
+    byRemoteHandle.put(a.handle(), link);
+    link.peerAttached(a);
+  }
+
+  private void peerDetach(Detach d) {
+    LinkImpl link = byRemoteHandle.remove(d.handle());
+    if (link == null) {
+      fail(
+          ErrorConditions.SESSION_UNATTACHED_HANDLE,
+          "a detach arrived for handle " + d.handle() + ", which is not attached");
+      return;
+    }
+    if (link.peerDetached(d)) sendQuietly(new Detach(link.handle, d.closed(), null));
+    synchronized (linkLock) {
+      byLocalHandle.remove(link.handle);
+      attaching.remove(attachKey(link.name, link.role()));
+    }
+    link.detachComplete(d);
+  }
+
+  /**
+   * Ends the session over something the peer did wrong: sends {@code end} with the error; the
+   * connection frees the channel when the peer's end arrives.
+   */
+  private void fail(Symbol condition, String description) {
+    AmqpError error = AmqpError.of(condition, description);
+    synchronized (this) {
+      if (ending) return;
+      ending = true;
+      connection.sendQuietly(channel, new End(AmqpConnection.wireError(error)));
+    }
+    markClosed(
+        new SessionClosedException(
+            "session on channel " + channel + " ended: " + description,
+            error,
+            CloseInitiator.CLIENT,
+            null));
   }
 
   // ---- Session ----
@@ -157,11 +662,6 @@ final class SessionImpl implements Session {
   @Override
   public SessionClosedException closeCause() {
     return closeCause;
-  }
-
-  /** The peer's latest session-level {@code flow}, or null; for tests and, later, links. */
-  Flow remoteFlow() {
-    return remoteFlow;
   }
 
   @Override

@@ -182,6 +182,17 @@ public final class FrameEncoder {
   }
 
   /**
+   * Returns how many frames {@link #encodeTransfer} writes for these arguments.
+   *
+   * @throws IllegalArgumentException as {@link #encodeTransfer} does
+   */
+  public int framesOfTransfer(Transfer first, int payloadLength) {
+    if (first == null) throw new NullPointerException("first == null");
+    if (payloadLength < 0) throw new IllegalArgumentException("payloadLength < 0");
+    return plan(first, payloadLength).frames;
+  }
+
+  /**
    * Writes a message's payload as transfer frames no larger than the max-frame-size, into {@code
    * target} at its position, advancing it. One frame when it fits; otherwise the first frame is
    * {@code first} with {@code more} set, every following one carries only the handle, {@code more}

@@ -37,6 +37,13 @@ import java.util.UUID;
  * <p>Not thread-safe: an instance holds an encoder and a decoder; use one per connection.
  */
 public final class MessageCodec {
+  private static final ThreadLocal<MessageCodec> LOCAL = ThreadLocal.withInitial(MessageCodec::new);
+
+  /** This thread's codec, for callers on any thread that encode or decode one message at a time. */
+  public static MessageCodec forThisThread() {
+    return LOCAL.get();
+  }
+
   private final Encoder encoder = new Encoder(ProtocolTypes.REGISTRY);
   private final Decoder decoder = new Decoder(ProtocolTypes.REGISTRY);
 

@@ -1,0 +1,140 @@
+package dev.amqpkit.amqp10.internal.engine;
+
+import dev.amqpkit.amqp10.AmqpError;
+import dev.amqpkit.amqp10.Delivery;
+import dev.amqpkit.amqp10.MalformedMessageException;
+import dev.amqpkit.amqp10.Message;
+import dev.amqpkit.amqp10.Outcome;
+import dev.amqpkit.amqp10.internal.codec.DecodeException;
+import dev.amqpkit.amqp10.internal.message.MessageCodec;
+import dev.amqpkit.amqp10.types.Binary;
+import dev.amqpkit.amqp10.types.Symbol;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A received delivery: its payload, decoded on demand, and its settlement. */
+final class DeliveryImpl implements Delivery {
+  final ReceiverImpl receiver;
+  final long deliveryId;
+  private final Binary tag;
+  private final long messageFormat;
+  private final byte[] payload;
+  final boolean remotelySettled;
+  private final AtomicBoolean settledHere = new AtomicBoolean();
+  private final CompletableFuture<Void> settlement = new CompletableFuture<>();
+  private volatile Message message;
+
+  DeliveryImpl(
+      ReceiverImpl receiver,
+      long deliveryId,
+      Binary tag,
+      long messageFormat,
+      byte[] payload,
+      boolean remotelySettled) {
+    this.receiver = receiver;
+    this.deliveryId = deliveryId;
+    this.tag = tag;
+    this.messageFormat = messageFormat;
+    this.payload = payload;
+    this.remotelySettled = remotelySettled;
+  }
+
+  @Override
+  public Message message() {
+    Message m = message;
+    if (m == null) {
+      try {
+        m = MessageCodec.forThisThread().decode(ByteBuffer.wrap(payload), messageFormat);
+      } catch (DecodeException e) {
+        throw new MalformedMessageException(
+            "delivery "
+                + deliveryId
+                + " on link '"
+                + receiver.name
+                + "' is not a valid AMQP "
+                + "message: "
+                + e.getMessage(),
+            e);
+      }
+      message = m;
+    }
+    return m;
+  }
+
+  @Override
+  public Binary payload() {
+    return Binary.wrap(payload);
+  }
+
+  @Override
+  public Binary deliveryTag() {
+    return tag;
+  }
+
+  @Override
+  public long messageFormat() {
+    return messageFormat;
+  }
+
+  @Override
+  public boolean remotelySettled() {
+    return remotelySettled;
+  }
+
+  @Override
+  public void accept() {
+    settle(Outcome.ACCEPTED);
+  }
+
+  @Override
+  public void reject(AmqpError error) {
+    settle(new Outcome.Rejected(error));
+  }
+
+  @Override
+  public void release() {
+    settle(Outcome.RELEASED);
+  }
+
+  @Override
+  public void modify(
+      boolean deliveryFailed, boolean undeliverableHere, Map<Symbol, Object> messageAnnotations) {
+    settle(
+        new Outcome.Modified(
+            deliveryFailed,
+            undeliverableHere,
+            messageAnnotations == null ? Map.of() : messageAnnotations));
+  }
+
+  @Override
+  public void settle(Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome == null");
+    receiver.checkOpen();
+    if (!settledHere.compareAndSet(false, true)) {
+      throw new IllegalStateException("delivery " + deliveryId + " is settled already");
+    }
+    receiver.settle(this, outcome);
+  }
+
+  @Override
+  public CompletableFuture<Void> settlement() {
+    return settlement;
+  }
+
+  /** Settled on both sides. */
+  void settledBothSides() {
+    settlement.complete(null);
+  }
+
+  void failSettlement(RuntimeException cause) {
+    settlement.completeExceptionally(cause);
+  }
+
+  @Override
+  public String toString() {
+    return "delivery(" + deliveryId + " on '" + receiver.name + "', " + payload.length + " bytes)";
+  }
+}

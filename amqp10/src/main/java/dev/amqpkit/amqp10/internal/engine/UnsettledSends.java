@@ -36,6 +36,7 @@ final class UnsettledSends {
     if (i < 0) return null;
     int at = (head + i) & (ids.length - 1);
     PendingSend send = sends[at];
+    if (send == null) return null; // settled already: a hole keeps its id
     sends[at] = null;
     live--;
     trimFront();

@@ -605,7 +605,7 @@ public final class AmqpConnection implements Connection {
     ConnectionClosedException cause = closeCause;
     if (cause != null) throw cause;
     try {
-      writeRaw(frame(channel, performative, null));
+      writeFrame(channel, performative, false);
     } catch (FrameWriter.NoRoomException e) {
       throw new AmqpTimeoutException(
           "connection to " + endpoint + ": " + e.getMessage() + "; nothing was sent");
@@ -620,7 +620,30 @@ public final class AmqpConnection implements Connection {
    * timeout.
    */
   void sendQuietly(int channel, dev.amqpkit.amqp10.internal.protocol.Performative performative) {
-    if (closeCause == null) writeQuietly(frame(channel, performative, null));
+    if (closeCause != null) return;
+    try {
+      writeFrame(channel, performative, true);
+    } catch (IOException e) {
+      log.debug("connection {}: could not queue a frame: {}", id, e.getMessage());
+    }
+  }
+
+  /** Encodes a frame straight into the writer's buffer; a reply does not wait for room. */
+  private void writeFrame(
+      int channel, dev.amqpkit.amqp10.internal.protocol.Performative performative, boolean reply)
+      throws IOException {
+    int size;
+    synchronized (encoder) {
+      size = encoder.sizeOf(performative, 0);
+    }
+    FrameWriter.Filler filler =
+        target -> {
+          synchronized (encoder) {
+            encoder.encode(channel, performative, null, target);
+          }
+        };
+    if (reply) writer.writeReply(size, filler);
+    else writer.write(size, filler);
   }
 
   @Override

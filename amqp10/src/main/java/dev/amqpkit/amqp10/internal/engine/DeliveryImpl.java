@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /** A received delivery: its payload, decoded on demand, and its settlement. */
 final class DeliveryImpl implements Delivery {
@@ -23,8 +23,11 @@ final class DeliveryImpl implements Delivery {
   private final long messageFormat;
   private final byte[] payload;
   final boolean remotelySettled;
-  private final AtomicBoolean settledHere = new AtomicBoolean();
-  private final CompletableFuture<Void> settlement = new CompletableFuture<>();
+  private static final AtomicIntegerFieldUpdater<DeliveryImpl> SETTLED_HERE =
+      AtomicIntegerFieldUpdater.newUpdater(DeliveryImpl.class, "settledHere");
+  private volatile int settledHere; // 1 once settled here; through SETTLED_HERE
+  private CompletableFuture<Void> settlement; // made on first need; guarded by this
+  private boolean settledBothSides; // guarded by this
   private volatile Message message;
 
   DeliveryImpl(
@@ -113,24 +116,33 @@ final class DeliveryImpl implements Delivery {
   public void settle(Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome == null");
     receiver.checkOpen();
-    if (!settledHere.compareAndSet(false, true)) {
+    if (!SETTLED_HERE.compareAndSet(this, 0, 1)) {
       throw new IllegalStateException("delivery " + deliveryId + " is settled already");
     }
     receiver.settle(this, outcome);
   }
 
   @Override
-  public CompletableFuture<Void> settlement() {
+  public synchronized CompletableFuture<Void> settlement() {
+    if (settlement == null) {
+      settlement = new CompletableFuture<>();
+      if (settledBothSides) settlement.complete(null);
+    }
     return settlement;
   }
 
   /** Settled on both sides. */
   void settledBothSides() {
-    settlement.complete(null);
+    CompletableFuture<Void> f;
+    synchronized (this) {
+      settledBothSides = true;
+      f = settlement;
+    }
+    if (f != null) f.complete(null);
   }
 
   void failSettlement(RuntimeException cause) {
-    settlement.completeExceptionally(cause);
+    settlement().completeExceptionally(cause);
   }
 
   @Override

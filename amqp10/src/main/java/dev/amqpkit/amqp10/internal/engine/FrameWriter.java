@@ -100,6 +100,11 @@ final class FrameWriter {
    * fails.
    */
   void writeReply(byte[] bytes) throws IOException {
+    writeReply(bytes.length, target -> target.put(bytes));
+  }
+
+  /** As {@link #writeReply(byte[])}, for {@code size} bytes that {@code filler} writes. */
+  void writeReply(int size, Filler filler) throws IOException {
     try {
       if (!lock.tryLock(maxWaitNanos, TimeUnit.NANOSECONDS)) {
         throw new IOException("a frame for the peer could not be queued: a writer is stuck");
@@ -113,7 +118,7 @@ final class FrameWriter {
       if (pending.position() >= 2 * MAX_PENDING) {
         throw new IOException("a frame for the peer could not be queued: it is not reading");
       }
-      append(bytes.length, target -> target.put(bytes));
+      append(size, filler);
     } finally {
       lock.unlock();
     }

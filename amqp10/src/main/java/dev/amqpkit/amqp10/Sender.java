@@ -27,7 +27,8 @@ public interface Sender extends AutoCloseable {
    * SenderOptions#maxInFlight() unsettled sends}, and for room to queue it.
    *
    * @return a future that completes with the outcome the receiver settled the delivery with (null
-   *     if it settled without naming one), or exceptionally with the link's, session's or connection's exception if it closes first
+   *     if it settled without naming one), or exceptionally with the link's, session's or
+   *     connection's exception if it closes first
    * @throws AmqpTimeoutException if there was no credit or room within the request timeout; the
    *     message was not sent
    * @throws IllegalArgumentException if the encoded message is larger than the peer's

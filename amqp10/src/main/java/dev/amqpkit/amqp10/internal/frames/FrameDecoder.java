@@ -1,9 +1,9 @@
 package dev.amqpkit.amqp10.internal.frames;
 
+import dev.amqpkit.amqp10.ErrorConditions;
 import dev.amqpkit.amqp10.internal.codec.DecodeException;
 import dev.amqpkit.amqp10.internal.codec.Decoder;
 import dev.amqpkit.amqp10.internal.codec.EncodingCodes;
-import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
 import dev.amqpkit.amqp10.internal.protocol.Performative;
 import dev.amqpkit.amqp10.internal.protocol.ProtocolTypes;
 import dev.amqpkit.amqp10.internal.protocol.SaslPerformative;

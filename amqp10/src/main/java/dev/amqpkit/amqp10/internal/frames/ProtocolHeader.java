@@ -1,6 +1,6 @@
 package dev.amqpkit.amqp10.internal.frames;
 
-import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
+import dev.amqpkit.amqp10.ErrorConditions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

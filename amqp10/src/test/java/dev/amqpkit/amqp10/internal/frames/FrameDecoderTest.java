@@ -4,9 +4,9 @@ import static dev.amqpkit.amqp10.internal.protocol.Bytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.amqpkit.amqp10.ErrorConditions;
 import dev.amqpkit.amqp10.internal.codec.DecodeException;
 import dev.amqpkit.amqp10.internal.protocol.Close;
-import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
 import dev.amqpkit.amqp10.internal.protocol.Open;
 import dev.amqpkit.amqp10.internal.protocol.SaslCode;
 import dev.amqpkit.amqp10.internal.protocol.SaslInit;

@@ -5,7 +5,7 @@ import static dev.amqpkit.amqp10.internal.protocol.Bytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.amqpkit.amqp10.internal.protocol.ErrorConditions;
+import dev.amqpkit.amqp10.ErrorConditions;
 import java.nio.ByteBuffer;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static dev.amqpkit.amqp10.internal.protocol.Bytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.amqpkit.amqp10.ErrorConditions;
 import dev.amqpkit.amqp10.internal.codec.DecodeException;
 import dev.amqpkit.amqp10.internal.codec.Decoder;
 import dev.amqpkit.amqp10.types.Symbol;

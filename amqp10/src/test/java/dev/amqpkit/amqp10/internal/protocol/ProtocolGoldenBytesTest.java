@@ -4,6 +4,7 @@ import static dev.amqpkit.amqp10.internal.protocol.Bytes.bytes;
 import static dev.amqpkit.amqp10.internal.protocol.Bytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.amqpkit.amqp10.ErrorConditions;
 import dev.amqpkit.amqp10.internal.codec.Decoder;
 import dev.amqpkit.amqp10.internal.codec.Encoder;
 import dev.amqpkit.amqp10.types.Binary;

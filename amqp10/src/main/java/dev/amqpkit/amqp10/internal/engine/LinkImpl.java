@@ -97,7 +97,7 @@ abstract class LinkImpl {
     }
     String refusal = refusal(peer);
     if (refusal != null) {
-      AmqpError error = AmqpError.of(Symbol.valueOf("amqp:precondition-failed"), refusal);
+      AmqpError error = AmqpError.of(dev.amqpkit.amqp10.ErrorConditions.PRECONDITION_FAILED, refusal);
       markClosed(refused(refusal, error));
       detach(error, true);
       throw closeCause;

@@ -97,7 +97,8 @@ abstract class LinkImpl {
     }
     String refusal = refusal(peer);
     if (refusal != null) {
-      AmqpError error = AmqpError.of(dev.amqpkit.amqp10.ErrorConditions.PRECONDITION_FAILED, refusal);
+      AmqpError error =
+          AmqpError.of(dev.amqpkit.amqp10.ErrorConditions.PRECONDITION_FAILED, refusal);
       markClosed(refused(refusal, error));
       detach(error, true);
       throw closeCause;

@@ -27,6 +27,14 @@ public final class Message {
 
   private static final Body EMPTY_BODY = new Body.Value(null);
 
+  static {
+    dev.amqpkit.amqp10.internal.message.MessageAccess.install(
+        (builder, properties) -> {
+          builder.applicationProperties = properties;
+          builder.applicationPropertiesShared = true;
+        });
+  }
+
   // header
   private final boolean durable;
   private final int priority;
@@ -123,8 +131,9 @@ public final class Message {
   public static Message decode(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes == null");
     try {
+      // The message shares the bytes it decodes from: a copy keeps it apart from the caller's.
       return dev.amqpkit.amqp10.internal.message.MessageCodec.forThisThread()
-          .decode(java.nio.ByteBuffer.wrap(bytes), 0);
+          .decode(java.nio.ByteBuffer.wrap(bytes.clone()), 0);
     } catch (dev.amqpkit.amqp10.internal.codec.DecodeException e) {
       throw new MalformedMessageException("not a valid AMQP 1.0 message: " + e.getMessage(), e);
     }
@@ -683,6 +692,10 @@ public final class Message {
     private Map<String, Object> shareApplicationProperties() {
       if (applicationProperties == null || applicationProperties.isEmpty()) return Map.of();
       applicationPropertiesShared = true;
+      if (applicationProperties
+          instanceof dev.amqpkit.amqp10.internal.message.EncodedApplicationProperties decoded) {
+        return decoded; // unmodifiable already
+      }
       return Collections.unmodifiableMap(applicationProperties);
     }
 

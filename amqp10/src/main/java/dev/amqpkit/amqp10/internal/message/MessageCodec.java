@@ -17,9 +17,12 @@ import dev.amqpkit.amqp10.internal.protocol.Properties;
 import dev.amqpkit.amqp10.internal.protocol.ProtocolTypes;
 import dev.amqpkit.amqp10.internal.protocol.Section;
 import dev.amqpkit.amqp10.types.Binary;
+import dev.amqpkit.amqp10.types.Symbol;
+import dev.amqpkit.amqp10.types.UnsignedInteger;
 import dev.amqpkit.amqp10.types.UnsignedLong;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -185,7 +188,9 @@ public final class MessageCodec {
   }
 
   /**
-   * Decodes the sections of a payload, all of it, into a message with {@code messageFormat}.
+   * Decodes the sections of a payload, all of it, into a message with {@code messageFormat}. The
+   * message may share an array-backed payload's bytes (its data sections and application properties
+   * read them in place): they must not change while the message lives.
    *
    * @throws DecodeException if the payload is not a valid message (see the class comment)
    */
@@ -198,18 +203,32 @@ public final class MessageCodec {
     int offset = payload.position();
     while (payload.hasRemaining()) {
       int at = payload.position() - offset;
-      Map<String, Object> fast = applicationPropertiesFast(payload);
+      EncodedApplicationProperties fast = applicationPropertiesFast(payload);
       if (fast != null) {
         if (rank >= APPLICATION_PROPERTIES_RANK) {
           throw new DecodeException(
               "message section ApplicationProperties out of order or repeated", at);
         }
         rank = APPLICATION_PROPERTIES_RANK;
-        try {
-          b.applicationProperties(fast);
-        } catch (IllegalArgumentException e) {
-          throw new DecodeException("message section ApplicationProperties: " + e.getMessage(), at);
+        MessageAccess.hooks().shareApplicationProperties(b, fast);
+        continue;
+      }
+      if (propertiesFast(payload, b, rank)) {
+        rank = PROPERTIES_RANK;
+        continue;
+      }
+      Binary fastData = dataFast(payload);
+      if (fastData != null) {
+        if (rank > BODY || (rank == BODY && data == null)) {
+          throw new DecodeException(
+              rank == BODY
+                  ? "a body of one kind only: Data after " + bodyKind(data, sequences)
+                  : "message section Data out of order or repeated",
+              at);
         }
+        rank = BODY;
+        if (data == null) data = new ArrayList<>(2);
+        data.add(fastData);
         continue;
       }
       Object decoded = decoder.decode(payload);
@@ -262,7 +281,7 @@ public final class MessageCodec {
         throw new DecodeException("message section " + name(section) + ": " + e.getMessage(), at);
       }
     }
-    if (data != null) b.body(new Body.Data(data));
+    if (data != null) b.body(new Body.Data(data.size() == 1 ? List.of(data.get(0)) : data));
     if (sequences != null) b.body(new Body.Sequence(sequences));
     if (!value && data == null && sequences == null) {
       throw new DecodeException("a message needs a body section; this one has none", -1);
@@ -285,13 +304,14 @@ public final class MessageCodec {
   }
 
   /**
-   * Reads an application-properties section in its usual form (string keys, a map8 or map32) into a
-   * map, straight from the bytes; returns null, consuming nothing, for anything else, which the
-   * generic decoder then reads (and judges).
+   * Reads an application-properties section in its usual form (string keys and simple values, in a
+   * map8 or map32 of an array-backed payload) as a map over the payload's bytes; returns null,
+   * consuming nothing, for anything else, which the generic decoder then reads (and judges).
    */
-  private Map<String, Object> applicationPropertiesFast(ByteBuffer in) {
+  private EncodedApplicationProperties applicationPropertiesFast(ByteBuffer in) {
     int start = in.position();
-    if (in.remaining() < 5
+    if (!in.hasArray()
+        || in.remaining() < 5
         || in.get(start) != 0
         || (in.get(start + 1) & 0xFF) != 0x53
         || (in.get(start + 2) & 0xFF) != APPLICATION_PROPERTIES) {
@@ -301,44 +321,148 @@ public final class MessageCodec {
     int at = start + 4;
     long size;
     long count;
+    int header;
     if (code == 0xc1 && in.remaining() >= 6) {
       size = in.get(at) & 0xFF;
       count = in.get(at + 1) & 0xFF;
-      at += 1; // the count is part of the size
+      header = 1;
     } else if (code == 0xd1 && in.remaining() >= 12) {
       size = uint(in, at);
       count = uint(in, at + 4);
-      at += 4;
+      header = 4;
     } else {
       return null;
     }
-    int end = (int) Math.min(Integer.MAX_VALUE, at + size);
-    if (size > in.limit() - at || (count & 1) != 0 || count > size) return null;
-    at += code == 0xc1 ? 1 : 4;
-    Map<String, Object> map = new java.util.LinkedHashMap<>((int) (count / 2 * 4 / 3) + 1);
-    in.position(at);
+    // The size counts the count's bytes and the entries.
+    if (size < header || size > in.limit() - at - header) return null;
+    int base = in.arrayOffset();
+    int first = at + 2 * header;
+    int end = (int) (at + header + size);
+    EncodedApplicationProperties map =
+        EncodedApplicationProperties.read(
+            in.array(), base + first, base + end, count, keyPositions);
+    if (map != null) in.position(end);
+    return map;
+  }
+
+  private static final int PROPERTIES_RANK = 3;
+
+  /**
+   * Reads a properties section straight into the builder, field by field, without the generic list
+   * and record; returns false, consuming nothing, for a section out of order or a field of an
+   * unexpected type, which the generic decoder then reads (and judges).
+   */
+  private boolean propertiesFast(ByteBuffer in, Message.Builder b, int rank) {
+    int start = in.position();
+    if (rank >= PROPERTIES_RANK
+        || in.remaining() < 4
+        || in.get(start) != 0
+        || (in.get(start + 1) & 0xFF) != 0x53
+        || (in.get(start + 2) & 0xFF) != PROPERTIES) {
+      return false;
+    }
+    int code = in.get(start + 3) & 0xFF;
+    long count;
+    int end;
+    if (code == 0x45) {
+      count = 0;
+      end = start + 4;
+    } else if (code == 0xc0 && in.remaining() >= 6) {
+      end = start + 5 + (in.get(start + 4) & 0xFF);
+      count = in.get(start + 5) & 0xFF;
+    } else if (code == 0xd0 && in.remaining() >= 12) {
+      long size = uint(in, start + 4);
+      end = (int) Math.min(Integer.MAX_VALUE, start + 8 + size);
+      count = uint(in, start + 8);
+    } else {
+      return false;
+    }
+    if (count > 13 || end > in.limit()) return false;
+    in.position(code == 0x45 ? end : code == 0xc0 ? start + 6 : start + 12);
+    Object[] f = fields;
     try {
-      for (long i = 0; i < count; i += 2) {
-        int keyCode = in.get(in.position()) & 0xFF;
-        if (keyCode != 0xa1 && keyCode != 0xb1) {
+      for (int i = 0; i < count; i++) {
+        f[i] = decoder.decode(in);
+        if (!PROPERTY_TYPES[i].isInstance(f[i]) && f[i] != null) {
           in.position(start);
-          return null; // not a string key: the generic decoder says what is wrong
+          return false;
         }
-        Object key = decoder.decode(in);
-        if (in.position() > end) throw new DecodeException("overruns its size", -1);
-        Object value = decoder.decode(in);
-        if (in.position() > end) throw new DecodeException("overruns its size", -1);
-        map.put((String) key, value);
       }
       if (in.position() != end) {
         in.position(start);
-        return null;
+        return false;
       }
-      return map;
-    } catch (DecodeException e) {
+      b.messageId(f[0])
+          .userId((Binary) f[1])
+          .to((String) f[2])
+          .subject((String) f[3])
+          .replyTo((String) f[4])
+          .correlationId(f[5])
+          .contentType(f[6] == null ? null : f[6].toString())
+          .contentEncoding(f[7] == null ? null : f[7].toString())
+          .absoluteExpiryTime((Instant) f[8])
+          .creationTime((Instant) f[9])
+          .groupId((String) f[10])
+          .groupSequence(f[11] == null ? null : ((UnsignedInteger) f[11]).longValue())
+          .replyToGroupId((String) f[12]);
+      return true;
+    } catch (DecodeException | IllegalArgumentException e) {
       in.position(start);
-      return null; // the generic decoder reports it with the section's offsets
+      return false; // the generic decoder reports it with the section's offsets
+    } finally {
+      java.util.Arrays.fill(f, null);
     }
+  }
+
+  private final Object[] fields = new Object[13];
+  private final int[] keyPositions = new int[EncodedApplicationProperties.CHECKED_ENTRIES];
+
+  // What each field of the properties list decodes to here; the fields the builder checks further
+  // (ids, content type) are Object.
+  private static final Class<?>[] PROPERTY_TYPES = {
+    Object.class,
+    Binary.class,
+    String.class,
+    String.class,
+    String.class,
+    Object.class,
+    Symbol.class,
+    Symbol.class,
+    Instant.class,
+    Instant.class,
+    String.class,
+    UnsignedInteger.class,
+    String.class
+  };
+
+  /**
+   * Reads a data section of an array-backed payload as a view of its bytes; returns null, consuming
+   * nothing, for anything else.
+   */
+  private static Binary dataFast(ByteBuffer in) {
+    int start = in.position();
+    if (!in.hasArray()
+        || in.remaining() < 5
+        || in.get(start) != 0
+        || (in.get(start + 1) & 0xFF) != 0x53
+        || (in.get(start + 2) & 0xFF) != DATA) {
+      return null;
+    }
+    int code = in.get(start + 3) & 0xFF;
+    long length;
+    int data;
+    if (code == 0xa0) {
+      length = in.get(start + 4) & 0xFF;
+      data = start + 5;
+    } else if (code == 0xb0 && in.remaining() >= 8) {
+      length = uint(in, start + 4);
+      data = start + 8;
+    } else {
+      return null;
+    }
+    if (length > in.limit() - data) return null; // the generic decoder says what is wrong
+    in.position(data + (int) length);
+    return Binary.wrap(in.array(), in.arrayOffset() + data, (int) length);
   }
 
   private static void properties(Message.Builder b, Properties p) {

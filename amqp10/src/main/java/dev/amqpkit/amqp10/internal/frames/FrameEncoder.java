@@ -77,7 +77,12 @@ public final class FrameEncoder {
    * @throws IllegalArgumentException if the performative cannot be encoded
    */
   public int sizeOf(Performative performative, int payloadLength) {
-    return Frame.HEADER_SIZE + encoder.sizeOf(performative) + payloadLength;
+    return Frame.HEADER_SIZE + performativeSize(performative) + payloadLength;
+  }
+
+  private int performativeSize(Object performative) {
+    int hot = HotPerformatives.size(performative);
+    return hot >= 0 ? hot : encoder.sizeOf(performative);
   }
 
   /**
@@ -178,6 +183,8 @@ public final class FrameEncoder {
   public int sizeOfTransfer(Transfer first, int payloadLength) {
     if (first == null) throw new NullPointerException("first == null");
     if (payloadLength < 0) throw new IllegalArgumentException("payloadLength < 0");
+    long single = (long) sizeOf(first, 0) + payloadLength;
+    if (single <= maxFrameSize) return (int) single;
     return checkedSize(plan(first, payloadLength).totalBytes);
   }
 
@@ -189,6 +196,7 @@ public final class FrameEncoder {
   public int framesOfTransfer(Transfer first, int payloadLength) {
     if (first == null) throw new NullPointerException("first == null");
     if (payloadLength < 0) throw new IllegalArgumentException("payloadLength < 0");
+    if ((long) sizeOf(first, 0) + payloadLength <= maxFrameSize) return 1;
     return plan(first, payloadLength).frames;
   }
 
@@ -216,6 +224,12 @@ public final class FrameEncoder {
     checkChannel(channel);
     int length = payload.remaining();
     int offset = payload.position();
+    long single = (long) sizeOf(first, 0) + length;
+    if (single <= maxFrameSize) {
+      if (target.remaining() < single) throw new BufferOverflowException();
+      write(Frame.TYPE_AMQP, channel, first, payload, offset, length, target);
+      return 1;
+    }
     Plan plan = plan(first, length);
     if (target.remaining() < plan.totalBytes) throw new BufferOverflowException();
     if (plan.frames == 1) {
@@ -298,7 +312,10 @@ public final class FrameEncoder {
     target.position(start + Frame.HEADER_SIZE);
     int bodySize;
     try {
-      bodySize = encoder.encode(body, target);
+      bodySize =
+          HotPerformatives.size(body) >= 0
+              ? HotPerformatives.write(body, target)
+              : encoder.encode(body, target);
     } catch (RuntimeException e) {
       target.position(start);
       throw e;

@@ -1,0 +1,276 @@
+package dev.amqpkit.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs amqpkit's AMQP 1.0 client and Apache Qpid ProtonJ2 through the same cases against the same
+ * broker (RabbitMQ's AMQP 1.0 plugin), in one JVM and one run, and prints for each: messages per
+ * second, client CPU time per message, bytes allocated per message (all threads of this JVM), and
+ * the ratio amqpkit / ProtonJ2. Each figure is the median of several runs, the clients alternating.
+ *
+ * <p>Usage: {@code Amqp10SideBySide [--uri amqp://guest:guest@127.0.0.1:5672] [--runs 3] [--scale
+ * 1.0] [--cases send,receive]}.
+ */
+public final class Amqp10SideBySide {
+
+  /** A client under measurement: one connection, one session, one link per run. */
+  interface Client {
+    String name();
+
+    /** Sends {@code count} unsettled messages of {@code size} bytes, at most {@code inFlight}. */
+    long send(String uri, String queue, int count, int size, int inFlight, Measured measured)
+        throws Exception;
+
+    /** Receives and accepts {@code count} messages with this credit window. */
+    long receive(String uri, String queue, int count, int credit, Measured measured)
+        throws Exception;
+  }
+
+  /** Starts and stops the measurement around the work, inside the client's connection. */
+  static final class Measured {
+    private Measurement measurement;
+    private SideBySide.Figures figures;
+
+    void start() {
+      System.gc();
+      measurement = Measurement.start();
+    }
+
+    void stop(long messages) {
+      figures = measurement.stop(messages);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    // ProtonJ2 logs every connection at INFO.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.qpid.protonj2", "warn");
+    String uri = "amqp://guest:guest@127.0.0.1:5672";
+    int runs = 3;
+    double scale = 1.0;
+    List<String> wanted = List.of("send", "receive");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--uri" -> uri = args[++i];
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--scale" -> scale = Double.parseDouble(args[++i]);
+        case "--cases" -> wanted = Arrays.asList(args[++i].split(","));
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    int n = (int) (500_000 * scale);
+    String amqp091 = "amqp://" + URI.create(uri).getRawAuthority() + "/%2F";
+    List<Client> clients = List.of(new Amqpkit10(), new ProtonJ2());
+    System.out.printf(
+        Locale.ROOT,
+        "amqpkit AMQP 1.0 vs ProtonJ2 %s on %s, Java %s, %d cores; median of %d runs;"
+            + " ratio = amqpkit / ProtonJ2%n%n",
+        ProtonJ2.version(),
+        uri,
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        runs);
+    System.out.printf(
+        Locale.ROOT,
+        "%-8s %-46s %-10s %12s %14s %14s%n",
+        "case",
+        "",
+        "client",
+        "msgs/s",
+        "CPU us/msg",
+        "alloc B/msg");
+    for (String c : wanted) {
+      boolean send = c.equals("send");
+      String title =
+          send ? n + " x 100 B unsettled, <= 1000 in flight" : n + " x 100 B, credit 1000, accept";
+      for (Client client : clients) run(client, send, amqp091, uri, Math.max(1, n / 5)); // warm-up
+      List<List<SideBySide.Figures>> results = List.of(new ArrayList<>(), new ArrayList<>());
+      for (int r = 0; r < runs; r++) {
+        for (int i = 0; i < clients.size(); i++) {
+          results.get(i).add(run(clients.get(i), send, amqp091, uri, n));
+        }
+      }
+      SideBySide.Figures ours = median(results.get(0));
+      SideBySide.Figures theirs = median(results.get(1));
+      print(c, title, "amqpkit", ours);
+      print("", "", "protonj2", theirs);
+      System.out.printf(
+          Locale.ROOT,
+          "%-8s %-46s %-10s %12.2f %14.2f %14.2f%n%n",
+          "",
+          "",
+          "ratio",
+          ours.messagesPerSecond() / theirs.messagesPerSecond(),
+          ours.cpuMicrosPerMessage() / theirs.cpuMicrosPerMessage(),
+          ours.bytesPerMessage() / theirs.bytesPerMessage());
+    }
+  }
+
+  private static SideBySide.Figures run(
+      Client client, boolean send, String amqp091, String uri, int count) throws Exception {
+    String queue = send ? Prefill.boundedQueue(amqp091) : Prefill.filledQueue(amqp091, count, 100);
+    try {
+      Measured measured = new Measured();
+      if (send) client.send(uri, queue, count, 100, 1000, measured);
+      else client.receive(uri, queue, count, 1000, measured);
+      return measured.figures;
+    } finally {
+      Prefill.delete(amqp091, queue);
+    }
+  }
+
+  private static void print(String id, String title, String client, SideBySide.Figures f) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-8s %-46s %-10s %12.0f %14.2f %14.1f%n",
+        id,
+        title,
+        client,
+        f.messagesPerSecond(),
+        f.cpuMicrosPerMessage(),
+        f.bytesPerMessage());
+  }
+
+  private static SideBySide.Figures median(List<SideBySide.Figures> runs) {
+    double[] rate =
+        runs.stream().mapToDouble(SideBySide.Figures::messagesPerSecond).sorted().toArray();
+    double[] cpu =
+        runs.stream().mapToDouble(SideBySide.Figures::cpuMicrosPerMessage).sorted().toArray();
+    double[] alloc =
+        runs.stream().mapToDouble(SideBySide.Figures::bytesPerMessage).sorted().toArray();
+    int mid = runs.size() / 2;
+    return new SideBySide.Figures(rate[mid], cpu[mid], alloc[mid]);
+  }
+
+  /** amqpkit: its own window of unsettled sends bounds what is in flight. */
+  static final class Amqpkit10 implements Client {
+    @Override
+    public String name() {
+      return "amqpkit";
+    }
+
+    @Override
+    public long send(String uri, String queue, int count, int size, int inFlight, Measured m)
+        throws Exception {
+      try (dev.amqpkit.amqp10.Connection c = dev.amqpkit.amqp10.Connection.open(uri)) {
+        dev.amqpkit.amqp10.Sender sender =
+            c.openSession()
+                .openSender(
+                    dev.amqpkit.amqp10.SenderOptions.builder()
+                        .address("/amq/queue/" + queue)
+                        .maxInFlight(inFlight)
+                        .build());
+        dev.amqpkit.amqp10.Message message = dev.amqpkit.amqp10.Message.ofData(new byte[size]);
+        m.start();
+        java.util.concurrent.CompletableFuture<dev.amqpkit.amqp10.Outcome> last = null;
+        for (int i = 0; i < count; i++) last = sender.send(message);
+        last.get(60, TimeUnit.SECONDS);
+        while (sender.unsettled() > 0) Thread.sleep(1); // the broker settles in order: rarely
+
+        m.stop(count);
+      }
+      return count;
+    }
+
+    @Override
+    public long receive(String uri, String queue, int count, int credit, Measured m)
+        throws Exception {
+      try (dev.amqpkit.amqp10.Connection c = dev.amqpkit.amqp10.Connection.open(uri)) {
+        dev.amqpkit.amqp10.Session session = c.openSession();
+        m.start();
+        dev.amqpkit.amqp10.Receiver receiver =
+            session.openReceiver(
+                dev.amqpkit.amqp10.ReceiverOptions.builder()
+                    .address("/amq/queue/" + queue)
+                    .credit(credit)
+                    .build());
+        for (int i = 0; i < count; i++) {
+          dev.amqpkit.amqp10.Delivery d = receiver.receive(Duration.ofSeconds(30));
+          if (d == null) throw new IllegalStateException("amqpkit: only " + i + " received");
+          d.message().body();
+          d.accept();
+        }
+        m.stop(count);
+        receiver.close();
+      }
+      return count;
+    }
+  }
+
+  /**
+   * ProtonJ2: its trackers, oldest first, bound what is in flight: the oldest is awaited before a
+   * send beyond the window (the broker settles in order).
+   */
+  static final class ProtonJ2 implements Client {
+    private final org.apache.qpid.protonj2.client.Client client =
+        org.apache.qpid.protonj2.client.Client.create();
+
+    static String version() {
+      Package p = org.apache.qpid.protonj2.client.Client.class.getPackage();
+      return p.getImplementationVersion() == null ? "" : p.getImplementationVersion();
+    }
+
+    @Override
+    public String name() {
+      return "protonj2";
+    }
+
+    private org.apache.qpid.protonj2.client.Connection connect(String uri) throws Exception {
+      URI u = URI.create(uri);
+      String[] user = u.getUserInfo().split(":", 2);
+      org.apache.qpid.protonj2.client.ConnectionOptions options =
+          new org.apache.qpid.protonj2.client.ConnectionOptions().user(user[0]).password(user[1]);
+      return client.connect(u.getHost(), u.getPort(), options);
+    }
+
+    @Override
+    public long send(String uri, String queue, int count, int size, int inFlight, Measured m)
+        throws Exception {
+      try (org.apache.qpid.protonj2.client.Connection c = connect(uri)) {
+        org.apache.qpid.protonj2.client.Sender sender = c.openSender("/amq/queue/" + queue);
+        sender.openFuture().get(30, TimeUnit.SECONDS);
+        byte[] body = new byte[size];
+        ArrayDeque<org.apache.qpid.protonj2.client.Tracker> window = new ArrayDeque<>(inFlight);
+        m.start();
+        for (int i = 0; i < count; i++) {
+          if (window.size() == inFlight) window.poll().awaitSettlement(60, TimeUnit.SECONDS);
+          window.add(sender.send(org.apache.qpid.protonj2.client.Message.create(body)));
+        }
+        for (org.apache.qpid.protonj2.client.Tracker t : window) {
+          t.awaitSettlement(60, TimeUnit.SECONDS);
+        }
+        m.stop(count);
+      }
+      return count;
+    }
+
+    @Override
+    public long receive(String uri, String queue, int count, int credit, Measured m)
+        throws Exception {
+      try (org.apache.qpid.protonj2.client.Connection c = connect(uri)) {
+        m.start();
+        org.apache.qpid.protonj2.client.Receiver receiver =
+            c.openReceiver(
+                "/amq/queue/" + queue,
+                new org.apache.qpid.protonj2.client.ReceiverOptions()
+                    .creditWindow(credit)
+                    .autoAccept(false));
+        for (int i = 0; i < count; i++) {
+          org.apache.qpid.protonj2.client.Delivery d = receiver.receive(30, TimeUnit.SECONDS);
+          if (d == null) throw new IllegalStateException("protonj2: only " + i + " received");
+          d.message().body();
+          d.accept();
+        }
+        m.stop(count);
+        receiver.close();
+      }
+      return count;
+    }
+  }
+}

@@ -2,6 +2,7 @@ package dev.amqpkit.amqp10;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.amqpkit.testkit.RabbitMq;
 import dev.amqpkit.testkit.RequiresRabbitMq;
@@ -55,7 +56,11 @@ class LinkIT {
       assertThatThrownBy(() -> sender.send(Message.ofData(new byte[1])))
           .isInstanceOf(LinkClosedException.class);
     }
-    assertThat(broker.admin().messageCount(address.substring("/amq/queue/".length()))).isZero();
+    String queue = address.substring("/amq/queue/".length());
+    // The broker removes what was accepted as it reads the dispositions: soon, not at once.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(broker.admin().messageCount(queue)).isZero());
   }
 
   @Test
@@ -199,7 +204,9 @@ class LinkIT {
       assertThat(again).containsExactly("release");
       assertThat(receiver.receive(Duration.ofMillis(300))).isNull();
     }
-    assertThat(broker.admin().messageCount(queue)).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(broker.admin().messageCount(queue)).isZero());
   }
 
   @Test
@@ -253,7 +260,10 @@ class LinkIT {
           .isInstanceOf(LinkClosedException.class);
       receiver.close(); // idempotent
     }
-    assertThat(broker.admin().messageCount(queue)).isEqualTo(50);
+    // The broker puts the twenty back in the queue as it notices the detach: soon, not at once.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(broker.admin().messageCount(queue)).isEqualTo(50));
   }
 
   @Test

@@ -38,7 +38,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -640,10 +639,6 @@ class LinkTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: SessionImpl.peerTransfer widens the incoming window again, on the reader thread, as"
-          + " soon as a transfer brings it to half (replenish), so the window-violation check"
-          + " can never fire and the window bounds nothing")
   void transfersBeyondTheIncomingWindowEndTheSession() {
     peer.openHandshake()
         .acceptBegin()
@@ -789,9 +784,6 @@ class LinkTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a send waiting for the peer's session window is not woken when the session ends:"
-          + " nothing notifies SessionImpl.windowLock, so it throws only at its request timeout")
   void aSendWaitingForTheSessionWindowFailsAtOnceWhenTheSessionEnds() throws Exception {
     peer.openHandshake()
         .expectAndRespond(Performatives.BEGIN, 0, b -> Performatives.begin(0, 0, 0, 1, 2048))

@@ -36,7 +36,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -481,9 +480,6 @@ class ReceiverTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a delivery settled in second mode waits in SessionImpl.awaitingSender, which only the"
-          + " session's end clears: when its link detaches, settlement() never completes")
   void inSecondModeASettlementFailsWhenTheLinkDetaches() {
     peer.openHandshake()
         .acceptBegin()

@@ -38,7 +38,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -504,11 +503,6 @@ class SenderTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a send waiting for the peer's session window is not woken when its link detaches:"
-          + " SessionImpl.awaitWindow checks only the session and nothing notifies windowLock;"
-          + " when the window opens it sends a transfer on the detached handle and its future"
-          + " never completes")
   void aSendWaitingForTheSessionWindowFailsWhenItsLinkDetaches() throws Exception {
     peer.openHandshake()
         .expectAndRespond(BEGIN, 0, b -> Performatives.begin(0, 0, 0, 1, 2048))
@@ -545,10 +539,6 @@ class SenderTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a drain the peer asks for while a send waits is answered only by SenderImpl.afterSend,"
-          + " which a send that throws (timeout, link closed, interrupt) skips: the drain is never"
-          + " answered")
   void aDrainAskedWhileASendWaitsIsAnsweredWhenThatSendGivesUp() throws Exception {
     peer.openHandshake()
         .acceptBegin()

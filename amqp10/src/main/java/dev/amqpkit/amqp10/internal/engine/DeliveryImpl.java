@@ -23,6 +23,7 @@ final class DeliveryImpl implements Delivery {
   private final long messageFormat;
   private final byte[] payload;
   final boolean remotelySettled;
+  final int frames; // the transfer frames it came in
   private static final AtomicIntegerFieldUpdater<DeliveryImpl> SETTLED_HERE =
       AtomicIntegerFieldUpdater.newUpdater(DeliveryImpl.class, "settledHere");
   private volatile int settledHere; // 1 once settled here; through SETTLED_HERE
@@ -36,13 +37,15 @@ final class DeliveryImpl implements Delivery {
       Binary tag,
       long messageFormat,
       byte[] payload,
-      boolean remotelySettled) {
+      boolean remotelySettled,
+      int frames) {
     this.receiver = receiver;
     this.deliveryId = deliveryId;
     this.tag = tag;
     this.messageFormat = messageFormat;
     this.payload = payload;
     this.remotelySettled = remotelySettled;
+    this.frames = frames;
   }
 
   @Override

@@ -188,11 +188,12 @@ abstract class LinkImpl {
     synchronized (this) {
       if (detaching) return;
       detaching = true;
-      session.sendQuietly(new Detach(handle, true, AmqpConnection.wireError(error)));
     }
+    // Recorded before the detach goes out, so that by the peer's answer the link reads closed.
     markClosed(
         new LinkClosedException(
             "link '" + name + "' closed: " + description, error, CloseInitiator.CLIENT, null));
+    session.sendQuietly(new Detach(handle, true, AmqpConnection.wireError(error)));
   }
 
   /** The session or connection ended: the link ends with it. */

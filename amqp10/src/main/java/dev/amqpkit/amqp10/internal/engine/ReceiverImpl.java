@@ -61,6 +61,7 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
   private boolean partialSettled;
   private byte[] partialBytes;
   private int partialSize = -1; // -1: no delivery in progress
+  private int partialFrames; // the transfer frames of the delivery in progress
 
   ReceiverImpl(SessionImpl session, String name, long handle, ReceiverOptions options) {
     super(session, name, handle, options);
@@ -153,11 +154,18 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
 
   // ---- from the reader thread ----
 
-  /** One transfer frame of this link. */
+  /**
+   * One transfer frame of this link. Each frame is released to the session's incoming window when
+   * its delivery is taken by the application, or at once when it is dropped.
+   */
   void peerTransfer(Transfer t, ByteBuffer payload) {
-    if (closeCause() != null) return; // detached here; the peer's detach is on its way
+    if (closeCause() != null) {
+      session.releaseFrames(1); // detached here; the peer's detach is on its way
+      return;
+    }
     if (partialSize < 0) {
       if (t.deliveryId() == null) {
+        session.releaseFrames(1);
         fail(ErrorConditions.INVALID_FIELD, "the first transfer of a delivery has no delivery-id");
         return;
       }
@@ -166,6 +174,7 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
         // RabbitMQ 3.x overruns the credit by the messages its queue had already handed over when
         // a flow reached it. Tolerated up to the credit granted, which keeps memory bounded.
         if (credit <= -maxGranted) {
+          session.releaseFrames(1);
           fail(
               ErrorConditions.LINK_TRANSFER_LIMIT_EXCEEDED,
               "delivery "
@@ -186,25 +195,31 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
       partialSettled = false;
       partialSize = 0;
       partialBytes = null;
+      partialFrames = 0;
     }
+    partialFrames++;
     if (Boolean.TRUE.equals(t.settled())) partialSettled = true;
     if (t.aborted()) {
-      partialSize = -1;
-      partialBytes = null;
+      dropPartial();
       return;
     }
-    append(payload);
-    if (partialSize < 0 || t.more()) return;
+    if (!append(payload)) return;
+    if (t.more()) return;
     byte[] bytes =
         partialBytes.length == partialSize
             ? partialBytes
             : Arrays.copyOf(partialBytes, partialSize);
     DeliveryImpl delivery =
-        new DeliveryImpl(this, partialId, partialTag, partialFormat, bytes, partialSettled);
+        new DeliveryImpl(
+            this, partialId, partialTag, partialFormat, bytes, partialSettled, partialFrames);
     partialSize = -1;
     partialBytes = null;
     lock.lock();
     try {
+      if (closeCause() != null) {
+        session.releaseFrames(delivery.frames);
+        return;
+      }
       queue.add(delivery);
       arrived.signal();
     } finally {
@@ -212,35 +227,39 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
     }
   }
 
-  private void append(ByteBuffer payload) {
+  /** Forgets the delivery in progress and releases its frames. */
+  private void dropPartial() {
+    session.releaseFrames(partialFrames);
+    partialSize = -1;
+    partialBytes = null;
+    partialFrames = 0;
+  }
+
+  /** Appends a frame's payload; false if the delivery grew too large and the link failed. */
+  private boolean append(ByteBuffer payload) {
     int n = payload == null ? 0 : payload.remaining();
     long size = (long) partialSize + n;
     long max = options.maxMessageSize();
-    if (max > 0 && size > max) {
-      partialSize = -1;
-      partialBytes = null;
+    if ((max > 0 && size > max) || size > Integer.MAX_VALUE - 16) {
+      long id = partialId;
+      dropPartial();
       fail(
           ErrorConditions.LINK_MESSAGE_SIZE_EXCEEDED,
-          "delivery " + partialId + " is larger than the max-message-size of " + max);
-      return;
+          "delivery "
+              + id
+              + " is larger than the max-message-size of "
+              + (max > 0 ? max : Integer.MAX_VALUE - 16));
+      return false;
     }
     if (partialBytes == null) {
       partialBytes = new byte[n];
     } else if (size > partialBytes.length) {
-      if (size > Integer.MAX_VALUE - 16) {
-        partialSize = -1;
-        partialBytes = null;
-        fail(
-            ErrorConditions.LINK_MESSAGE_SIZE_EXCEEDED, "delivery " + partialId + " exceeds 2 GiB");
-        return;
-      }
-      partialBytes =
-          Arrays.copyOf(
-              partialBytes,
-              (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, 2L * partialBytes.length)));
+      long grown = Math.max(size, 2L * partialBytes.length);
+      partialBytes = Arrays.copyOf(partialBytes, (int) Math.min(Integer.MAX_VALUE - 16, grown));
     }
     if (n > 0) payload.get(payload.position(), partialBytes, partialSize, n);
     partialSize = (int) size;
+    return true;
   }
 
   /** The peer's flow for this link: its delivery count (a drain advances it), or an echo. */
@@ -248,9 +267,9 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
     lock.lock();
     try {
       if (f.deliveryCount() != null) {
-        long limit = deliveryCount + credit;
+        // Deliveries the peer counts that this side has not seen (a drain) use credit up.
+        credit = Math.max(0, credit + (int) (deliveryCount - f.deliveryCount()));
         deliveryCount = f.deliveryCount();
-        credit = Math.max(0, (int) (limit - deliveryCount));
       }
       if (drained != null && credit <= 0) {
         drained.complete(null);
@@ -264,15 +283,19 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
 
   @Override
   void onClosed(AmqpException cause) {
+    int frames = 0;
     lock.lock();
     try {
+      for (DeliveryImpl d : queue) frames += d.frames;
       queue.clear();
       arrived.signalAll();
       if (drained != null) drained.completeExceptionally(cause);
     } finally {
       lock.unlock();
     }
+    if (frames > 0) session.releaseFrames(frames);
     if (batcher != null) batcher.cancel();
+    session.failAwaitingSender(this, cause);
   }
 
   @Override
@@ -374,6 +397,7 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
   /** Takes the first delivery and, with automatic credit, tops the credit up. Under lock. */
   private DeliveryImpl take() {
     DeliveryImpl d = queue.poll();
+    session.releaseFrames(d.frames);
     if (window > 0 && credit + queue.size() <= window / 2 && closeCause() == null) {
       credit = window - queue.size();
       sendFlow(false);

@@ -161,8 +161,8 @@ final class SenderImpl extends LinkImpl implements Sender {
       }
     } finally {
       sendLock.unlock();
+      afterSend(); // a drain deferred for this send is answered, whether it went or not
     }
-    afterSend();
     return settled ? CompletableFuture.completedFuture(null) : pending;
   }
 
@@ -245,7 +245,7 @@ final class SenderImpl extends LinkImpl implements Sender {
       long peerCount = f.deliveryCount() == null ? 0 : f.deliveryCount();
       long linkCredit = f.linkCredit() == null ? 0 : f.linkCredit();
       // The receiver's limit, peer's delivery-count + its credit, less what this side has sent.
-      credit = Math.max(0, (int) (peerCount + linkCredit - deliveryCount));
+      credit = Math.max(0, linkCredit + (int) (peerCount - deliveryCount));
       if (f.drain()) {
         drainAsked = true;
         if (waiting == 0 && !sendLock.isLocked()) drain();
@@ -276,6 +276,7 @@ final class SenderImpl extends LinkImpl implements Sender {
     synchronized (flow) {
       flow.notifyAll();
     }
+    session.wakeWindowWaiters();
     session.failSends(this, cause);
   }
 

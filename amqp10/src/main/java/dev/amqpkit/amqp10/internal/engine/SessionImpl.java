@@ -90,7 +90,8 @@ final class SessionImpl implements Session {
   // Incoming transfers.
   private final Object incomingLock = new Object();
   private long nextIncomingId; // incomingLock
-  private long incomingWindow; // incomingLock
+  private long incomingWindow; // incomingLock: what the peer may still send, as last advertised
+  private long held; // incomingLock: transfer frames received and not yet released
   private final Map<Long, DeliveryImpl> awaitingSender =
       new HashMap<>(); // second mode; synchronized
 
@@ -210,6 +211,7 @@ final class SessionImpl implements Session {
 
   /** The session ended: so do its links, and what awaited settlement fails. */
   private void closeLinks(SessionClosedException cause) {
+    wakeWindowWaiters();
     List<LinkImpl> links;
     synchronized (linkLock) {
       links = new ArrayList<>(byLocalHandle.values());
@@ -360,8 +362,12 @@ final class SessionImpl implements Session {
               false,
               false);
       int frames = connection.framesOfTransfer(transfer, payload.length);
-      awaitWindow(frames, deadline);
-      if (pending != null) unsettledSends.add(id, pending);
+      awaitWindow(sender, frames, deadline);
+      if (pending != null) {
+        unsettledSends.add(id, pending);
+        // A close that failed the link's sends just before this one joined them: this one too.
+        if (sender.closeCause() != null && unsettledSends.remove(id) != null) sender.checkOpen();
+      }
       try {
         connection.sendTransfer(channel, transfer, payload);
       } catch (RuntimeException e) {
@@ -375,11 +381,15 @@ final class SessionImpl implements Session {
     }
   }
 
-  /** Waits until the peer's incoming window takes {@code frames} more. Under transferLock. */
-  private void awaitWindow(int frames, long deadline) {
+  /**
+   * Waits until the peer's incoming window takes {@code frames} more, while the sender's link and
+   * the session are open. Under transferLock.
+   */
+  private void awaitWindow(SenderImpl sender, int frames, long deadline) {
     synchronized (windowLock) {
       while ((int) (remoteIncomingLimit - nextOutgoingId) < frames) {
         checkOpen();
+        sender.checkOpen();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new AmqpTimeoutException(
@@ -400,6 +410,15 @@ final class SessionImpl implements Session {
           throw new AmqpException("interrupted while waiting for the session window", e);
         }
       }
+    }
+    checkOpen();
+    sender.checkOpen();
+  }
+
+  /** Wakes sends waiting for the peer's window: a link or the session closed. */
+  void wakeWindowWaiters() {
+    synchronized (windowLock) {
+      windowLock.notifyAll();
     }
   }
 
@@ -458,6 +477,22 @@ final class SessionImpl implements Session {
     }
   }
 
+  /** Fails the settlements a receiver that closed still waited for (second mode). */
+  void failAwaitingSender(ReceiverImpl receiver, AmqpException cause) {
+    List<DeliveryImpl> failed = new ArrayList<>();
+    synchronized (awaitingSender) {
+      awaitingSender
+          .values()
+          .removeIf(
+              d -> {
+                boolean mine = d.receiver == receiver;
+                if (mine) failed.add(d);
+                return mine;
+              });
+    }
+    for (DeliveryImpl d : failed) d.failSettlement(cause);
+  }
+
   /** Fails the unsettled sends of a link that closed. */
   void failSends(SenderImpl sender, AmqpException cause) {
     unsettledSends.removeIf(p -> p.sender == sender, p -> p.completeExceptionally(cause));
@@ -488,20 +523,20 @@ final class SessionImpl implements Session {
   }
 
   private void peerTransfer(Transfer t, ByteBuffer payload) {
-    boolean replenish;
     synchronized (incomingLock) {
       if (incomingWindow <= 0) {
         fail(
             ErrorConditions.SESSION_WINDOW_VIOLATION,
             "a transfer arrived beyond the incoming window of "
                 + options.incomingWindow()
-                + " frames");
+                + " frames (next-incoming-id "
+                + nextIncomingId
+                + ")");
         return;
       }
       incomingWindow--;
       nextIncomingId = (nextIncomingId + 1) & UINT_MASK;
-      replenish = incomingWindow <= options.incomingWindow() / 2;
-      if (replenish) incomingWindow = options.incomingWindow();
+      held++;
     }
     LinkImpl link = byRemoteHandle.get(t.handle());
     if (link == null) {
@@ -511,11 +546,27 @@ final class SessionImpl implements Session {
       return;
     }
     if (link instanceof ReceiverImpl receiver) {
-      receiver.peerTransfer(t, payload);
+      receiver.peerTransfer(t, payload); // releases the frame, now or once its delivery is taken
     } else {
+      releaseFrames(1);
       link.fail(ErrorConditions.NOT_ALLOWED, "a transfer arrived on a sending link");
     }
-    if (replenish) sendQuietly(flow(null, null, null, false));
+  }
+
+  /**
+   * Releases transfer frames: their delivery was taken by the application, or dropped. The incoming
+   * window the peer was last given widens again once half of it can be given back, so it bounds the
+   * frames this side holds and a peer that sends beyond it ends the session.
+   */
+  void releaseFrames(int frames) {
+    boolean widen;
+    synchronized (incomingLock) {
+      held -= frames;
+      long open = options.incomingWindow() - held;
+      widen = open - incomingWindow >= Math.max(1, options.incomingWindow() / 2);
+      if (widen) incomingWindow = open;
+    }
+    if (widen) sendQuietly(flow(null, null, null, false));
   }
 
   private void peerFlow(Flow f) {
@@ -637,14 +688,15 @@ final class SessionImpl implements Session {
     synchronized (this) {
       if (ending) return;
       ending = true;
-      connection.sendQuietly(channel, new End(AmqpConnection.wireError(error)));
     }
+    // Recorded before the end goes out, so that by the peer's answer the session reads closed.
     markClosed(
         new SessionClosedException(
             "session on channel " + channel + " ended: " + description,
             error,
             CloseInitiator.CLIENT,
             null));
+    connection.sendQuietly(channel, new End(AmqpConnection.wireError(error)));
   }
 
   // ---- Session ----

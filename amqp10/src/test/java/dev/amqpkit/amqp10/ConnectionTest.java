@@ -102,6 +102,52 @@ class ConnectionTest {
   }
 
   @Test
+  void xoauth2SendsTheBearerTokenAndOpens() {
+    AtomicReference<Frame> init = new AtomicReference<>();
+    peer.saslHandshake("XOAUTH2", init::set).openHandshake().acceptClose().start();
+
+    Connection c =
+        open(
+            ConnectionOptions.builder()
+                .endpoint(peer.host(), peer.port())
+                .bearerToken("alice", "tok-123")
+                .idleTimeout(Duration.ZERO)
+                .closeTimeout(SHORT));
+
+    assertThat(c.isOpen()).isTrue();
+    byte[] response = (byte[]) init.get().field("initial-response");
+    assertThat(new String(response, StandardCharsets.UTF_8))
+        .isEqualTo("user=alice\u0001auth=Bearer tok-123\u0001\u0001");
+  }
+
+  @Test
+  void aRefusedXoauth2TokenIsAnAuthenticationError() {
+    // XOAUTH2 refuses with a challenge holding the error; the client answers with one 0x01 byte,
+    // and the outcome follows.
+    AtomicReference<Frame> response = new AtomicReference<>();
+    peer.expectProtocolHeader(Frame.PROTOCOL_SASL)
+        .sendProtocolHeader(Frame.PROTOCOL_SASL)
+        .send(Performatives.saslMechanisms("XOAUTH2"))
+        .expectPerformative(Performatives.SASL_INIT)
+        .send(Performatives.saslChallenge("{\"status\":\"401\"}".getBytes(StandardCharsets.UTF_8)))
+        .expectPerformative(Performatives.SASL_RESPONSE, 0, response::set)
+        .send(Performatives.saslOutcome(Performatives.SASL_AUTH))
+        .start();
+
+    assertThatThrownBy(
+            () ->
+                open(
+                    ConnectionOptions.builder()
+                        .endpoint(peer.host(), peer.port())
+                        .bearerToken("alice", "expired")
+                        .connectTimeout(Duration.ofSeconds(3))))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("refused the login of user 'alice'")
+        .hasMessageNotContaining("expired");
+    assertThat((byte[]) response.get().field("response")).containsExactly(1);
+  }
+
+  @Test
   void failedLoginsLeaveNoThreadBehind() throws Exception {
     long before = liveThreads("amqpkit-amqp10-writer-");
     for (int i = 0; i < 5; i++) {

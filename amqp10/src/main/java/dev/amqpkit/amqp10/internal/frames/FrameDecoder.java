@@ -228,6 +228,8 @@ public final class FrameDecoder {
    * it.
    */
   private Object decodeBody(ByteBuffer in, int bodyStart, int end) {
+    Transfer transfer = HotPerformatives.readTransfer(in, bodyStart, end);
+    if (transfer != null) return transfer;
     int start = in.position();
     int limit = in.limit();
     in.limit(end).position(bodyStart);

@@ -114,6 +114,160 @@ final class HotPerformatives {
     return out.position() - start;
   }
 
+  /**
+   * Reads a transfer from {@code start} (its descriptor) to at most {@code end}, the usual way
+   * transfers are written, without the generic decoder's field list and boxes. Returns null for
+   * anything else (another performative, a state, an encoding it does not take, a mandatory field
+   * missing): the generic decoder then reads it, and judges it.
+   *
+   * @return the transfer, with the buffer's position moved past it; or null, with the position
+   *     where it was
+   */
+  static Transfer readTransfer(ByteBuffer in, int start, int end) {
+    if (in.order() != java.nio.ByteOrder.BIG_ENDIAN
+        || end - start < 5
+        || in.get(start) != DESCRIBED
+        || (in.get(start + 1) & 0xFF) != SMALLULONG
+        || in.get(start + 2) != TRANSFER) {
+      return null;
+    }
+    int code = in.get(start + 3) & 0xFF;
+    int at;
+    int count;
+    int listEnd;
+    if (code == LIST8) {
+      listEnd = start + 5 + (in.get(start + 4) & 0xFF);
+      count = end - start >= 6 ? in.get(start + 5) & 0xFF : -1;
+      at = start + 6;
+    } else if (code == LIST32 && end - start >= 12) {
+      listEnd = start + 8 + in.getInt(start + 4);
+      count = in.getInt(start + 8);
+      at = start + 12;
+    } else {
+      return null;
+    }
+    if (count < 1 || count > 11 || listEnd > end || listEnd < at) return null;
+    Reader r = new Reader(in, at, listEnd);
+    long handle = r.uint();
+    if (handle < 0) return null; // absent or not a uint: mandatory
+    Long deliveryId = count > 1 ? r.optionalUint() : null;
+    Binary tag = count > 2 ? r.optionalBinary() : null;
+    Long format = count > 3 ? r.optionalUint() : null;
+    Boolean settled = count > 4 ? r.optionalBool() : null;
+    Boolean more = count > 5 ? r.optionalBool() : null;
+    if (count > 6 && !r.isNull()) return null; // rcv-settle-mode
+    if (count > 7 && !r.isNull()) return null; // state
+    Boolean resume = count > 8 ? r.optionalBool() : null;
+    Boolean aborted = count > 9 ? r.optionalBool() : null;
+    Boolean batchable = count > 10 ? r.optionalBool() : null;
+    if (r.failed || r.at != listEnd) return null;
+    in.position(listEnd);
+    return new Transfer(
+        handle,
+        deliveryId,
+        tag,
+        format,
+        settled,
+        Boolean.TRUE.equals(more),
+        null,
+        null,
+        Boolean.TRUE.equals(resume),
+        Boolean.TRUE.equals(aborted),
+        Boolean.TRUE.equals(batchable));
+  }
+
+  /** Reads primitive fields in sequence; marks itself failed at anything unexpected. */
+  private static final class Reader {
+    private final ByteBuffer in;
+    private final int end;
+    int at;
+    boolean failed;
+
+    Reader(ByteBuffer in, int at, int end) {
+      this.in = in;
+      this.at = at;
+      this.end = end;
+    }
+
+    private int u8() {
+      if (at >= end) {
+        failed = true;
+        return NULL;
+      }
+      return in.get(at++) & 0xFF;
+    }
+
+    boolean isNull() {
+      if (at < end && (in.get(at) & 0xFF) == NULL) {
+        at++;
+        return true;
+      }
+      return false;
+    }
+
+    /** A uint, or -1 (and failed) for anything else, null included. */
+    long uint() {
+      int code = u8();
+      switch (code) {
+        case UINT0:
+          return 0;
+        case SMALLUINT:
+          return u8();
+        case UINT:
+          if (at + 4 > end) break;
+          long v = in.getInt(at) & 0xFFFF_FFFFL;
+          at += 4;
+          return v;
+        default:
+          break;
+      }
+      failed = true;
+      return -1;
+    }
+
+    Long optionalUint() {
+      if (isNull()) return null;
+      long v = uint();
+      return v < 0 ? null : v;
+    }
+
+    Boolean optionalBool() {
+      int code = u8();
+      if (code == NULL) return null;
+      if (code == TRUE) return Boolean.TRUE;
+      if (code == FALSE) return Boolean.FALSE;
+      if (code == 0x56) {
+        int b = u8();
+        if (b == 0 || b == 1) return b == 1;
+      }
+      failed = true;
+      return null;
+    }
+
+    Binary optionalBinary() {
+      int code = u8();
+      if (code == NULL) return null;
+      int length;
+      if (code == VBIN8) {
+        length = u8();
+      } else if (code == VBIN32 && at + 4 <= end) {
+        length = in.getInt(at);
+        at += 4;
+      } else {
+        failed = true;
+        return null;
+      }
+      if (length < 0 || length > end - at) {
+        failed = true;
+        return null;
+      }
+      byte[] bytes = new byte[length];
+      in.get(at, bytes);
+      at += length;
+      return Binary.wrap(bytes);
+    }
+  }
+
   /** The fields up to the last one that is not absent or at its default. */
   private static int transferCount(Transfer t) {
     if (t.batchable()) return 11;

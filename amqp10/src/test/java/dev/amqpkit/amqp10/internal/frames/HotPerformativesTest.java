@@ -49,6 +49,53 @@ class HotPerformativesTest {
     assertSameAsGeneric(d);
   }
 
+  @Property(tries = 2000)
+  void aTransferReadsBackAsTheGenericDecoderReadsIt(@ForAll("transfers") Transfer t) {
+    byte[] bytes = generic.encode(t);
+    ByteBuffer in = ByteBuffer.allocate(bytes.length + 4);
+    in.put(new byte[] {7, 7}).put(bytes).put(new byte[] {7, 7}).flip();
+    in.position(2);
+
+    Transfer read = HotPerformatives.readTransfer(in, 2, 2 + bytes.length);
+
+    assertThat(read).isEqualTo(t);
+    assertThat(in.position()).isEqualTo(2 + bytes.length);
+  }
+
+  @Property(tries = 3000)
+  void anyBytesReadAsTheGenericDecoderReadsThemOrAreLeftToIt(
+      @ForAll("transfers") Transfer t, @ForAll int at, @ForAll byte value) {
+    byte[] bytes = generic.encode(t);
+    bytes[Math.floorMod(at, bytes.length)] = value; // one byte changed, anywhere
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+
+    Transfer read = HotPerformatives.readTransfer(in, 0, bytes.length);
+
+    if (read == null) {
+      assertThat(in.position()).isZero();
+      return;
+    }
+    Object expected;
+    try {
+      ByteBuffer again = ByteBuffer.wrap(bytes, 0, in.position());
+      expected =
+          new dev.amqpkit.amqp10.internal.codec.Decoder(ProtocolTypes.REGISTRY).decode(again);
+    } catch (RuntimeException e) {
+      throw new AssertionError("the fast reader took bytes the generic decoder refuses", e);
+    }
+    assertThat(read).isEqualTo(expected);
+  }
+
+  @Test
+  void aTransferWithAStateIsLeftToTheGenericDecoder() {
+    Transfer withState =
+        new Transfer(0, 1L, null, null, true, false, null, new Accepted(), false, false, false);
+    ByteBuffer in = ByteBuffer.wrap(generic.encode(withState));
+
+    assertThat(HotPerformatives.readTransfer(in, 0, in.limit())).isNull();
+    assertThat(in.position()).isZero();
+  }
+
   @Test
   void aTagThatPushesTheListPastABytesSizeTakesAList32() {
     Transfer t =

@@ -225,22 +225,20 @@ final class SectionWriter {
     text(s, EncodingCodes.SYM8, EncodingCodes.SYM32);
   }
 
+  /** Copies ASCII text as it checks it, in one pass; anything else goes through UTF-8. */
   private void text(String s, int small, int large) {
     int n = s.length();
-    boolean ascii = true;
-    for (int i = 0; i < n; i++) {
-      if (s.charAt(i) >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (!ascii) {
-      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      binaryBody(small, large, utf8);
-      return;
-    }
+    int start = pos;
     variable(small, large, n);
-    for (int i = 0; i < n; i++) buf[pos + i] = (byte) s.charAt(i);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        pos = start; // the length written is the UTF-16 one: start again
+        binaryBody(small, large, s.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      buf[pos + i] = (byte) c;
+    }
     pos += n;
     valueWritten();
   }

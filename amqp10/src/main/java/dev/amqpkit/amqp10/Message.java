@@ -29,9 +29,41 @@ public final class Message {
 
   static {
     dev.amqpkit.amqp10.internal.message.MessageAccess.install(
-        (builder, properties) -> {
-          builder.applicationProperties = properties;
-          builder.applicationPropertiesShared = true;
+        new dev.amqpkit.amqp10.internal.message.MessageAccess.Hooks() {
+          @Override
+          public void shareApplicationProperties(Builder builder, Map<String, Object> properties) {
+            builder.applicationProperties = properties;
+            builder.applicationPropertiesShared = true;
+          }
+
+          @Override
+          public void clear(Builder b) {
+            b.durable = false;
+            b.priority = DEFAULT_PRIORITY;
+            b.ttl = null;
+            b.firstAcquirer = false;
+            b.deliveryCount = 0;
+            b.deliveryAnnotations = null;
+            b.messageAnnotations = null;
+            b.messageId = null;
+            b.userId = null;
+            b.to = null;
+            b.subject = null;
+            b.replyTo = null;
+            b.correlationId = null;
+            b.contentType = null;
+            b.contentEncoding = null;
+            b.absoluteExpiryTime = null;
+            b.creationTime = null;
+            b.groupId = null;
+            b.groupSequence = null;
+            b.replyToGroupId = null;
+            b.applicationProperties = null;
+            b.applicationPropertiesShared = false;
+            b.body = EMPTY_BODY;
+            b.footer = null;
+            b.messageFormat = 0;
+          }
         });
   }
 

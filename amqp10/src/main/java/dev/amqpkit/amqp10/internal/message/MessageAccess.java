@@ -6,14 +6,17 @@ import java.util.Map;
 /**
  * What the codec may do to a {@link Message.Builder} that the public API does not offer: hand it
  * application properties to keep as they are, without the copy and the per-entry checks {@link
- * Message.Builder#applicationProperties} makes (the decoder has checked them). {@link Message}
- * installs the hooks when its class initializes. Internal to amqpkit.
+ * Message.Builder#applicationProperties} makes (the decoder has checked them), and clear it for
+ * reuse. {@link Message} installs the hooks when its class initializes. Internal to amqpkit.
  */
 public final class MessageAccess {
   /** The hooks {@link Message} installs. */
   public interface Hooks {
     /** Sets the builder's application properties to {@code properties}, an unmodifiable map. */
     void shareApplicationProperties(Message.Builder builder, Map<String, Object> properties);
+
+    /** Returns the builder to the state {@link Message#builder()} gives, for reuse. */
+    void clear(Message.Builder builder);
   }
 
   private static volatile Hooks hooks;

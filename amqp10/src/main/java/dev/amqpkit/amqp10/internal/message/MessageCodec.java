@@ -195,7 +195,18 @@ public final class MessageCodec {
    * @throws DecodeException if the payload is not a valid message (see the class comment)
    */
   public Message decode(ByteBuffer payload, long messageFormat) {
-    Message.Builder b = Message.builder().messageFormat(messageFormat);
+    // One builder for every message: build() copies what it holds, and it is cleared afterwards
+    // so that it keeps nothing of the message alive.
+    try {
+      return decode(payload, messageFormat, builder);
+    } finally {
+      MessageAccess.hooks().clear(builder);
+      dataSections.clear();
+    }
+  }
+
+  private Message decode(ByteBuffer payload, long messageFormat, Message.Builder b) {
+    b.messageFormat(messageFormat);
     int rank = -1; // the place in the fixed order of the last section read
     List<Binary> data = null;
     List<List<Object>> sequences = null;
@@ -227,7 +238,7 @@ public final class MessageCodec {
               at);
         }
         rank = BODY;
-        if (data == null) data = new ArrayList<>(2);
+        if (data == null) data = dataSections;
         data.add(fastData);
         continue;
       }
@@ -266,7 +277,7 @@ public final class MessageCodec {
         } else if (section instanceof ApplicationProperties a) {
           b.applicationProperties(a.value());
         } else if (section instanceof Data d) {
-          if (data == null) data = new ArrayList<>(1);
+          if (data == null) data = dataSections;
           data.add(d.value());
         } else if (section instanceof AmqpSequence s) {
           if (sequences == null) sequences = new ArrayList<>(1);
@@ -281,7 +292,8 @@ public final class MessageCodec {
         throw new DecodeException("message section " + name(section) + ": " + e.getMessage(), at);
       }
     }
-    if (data != null) b.body(new Body.Data(data.size() == 1 ? List.of(data.get(0)) : data));
+    if (data != null)
+      b.body(new Body.Data(data.size() == 1 ? List.of(data.get(0)) : List.copyOf(data)));
     if (sequences != null) b.body(new Body.Sequence(sequences));
     if (!value && data == null && sequences == null) {
       throw new DecodeException("a message needs a body section; this one has none", -1);
@@ -382,7 +394,7 @@ public final class MessageCodec {
     Object[] f = fields;
     try {
       for (int i = 0; i < count; i++) {
-        f[i] = decoder.decode(in);
+        f[i] = REPEATED[i] ? repeated(in, i) : decoder.decode(in);
         if (!PROPERTY_TYPES[i].isInstance(f[i]) && f[i] != null) {
           in.position(start);
           return false;
@@ -415,6 +427,40 @@ public final class MessageCodec {
   }
 
   private final Object[] fields = new Object[13];
+
+  // Properties that most messages of a stream share (to, subject, reply-to, content type and
+  // encoding, group ids): the last value decoded for each, with its bytes. The same bytes again
+  // give the same, immutable, value without decoding or allocating.
+  private static final boolean[] REPEATED = {
+    false, false, true, true, true, false, true, true, false, false, true, false, true
+  };
+  private final byte[][] lastBytes = new byte[13][];
+  private final Object[] lastValue = new Object[13];
+
+  /** Decodes field {@code i}, a str8 or sym8 the last message may have had too. */
+  private Object repeated(ByteBuffer in, int i) {
+    int at = in.position();
+    int code = in.remaining() >= 2 ? in.get(at) & 0xFF : 0;
+    if (!in.hasArray() || (code != 0xa1 && code != 0xa3)) return decoder.decode(in);
+    int length = in.get(at + 1) & 0xFF;
+    int from = in.arrayOffset() + at + 2;
+    byte[] last = lastBytes[i];
+    if (last != null
+        && last.length == length
+        && length <= in.remaining() - 2
+        && java.util.Arrays.equals(in.array(), from, from + length, last, 0, length)
+        && (code == 0xa1) == (lastValue[i] instanceof String)) {
+      in.position(at + 2 + length);
+      return lastValue[i];
+    }
+    Object value = decoder.decode(in);
+    lastBytes[i] = java.util.Arrays.copyOfRange(in.array(), from, from + length);
+    lastValue[i] = value;
+    return value;
+  }
+
+  private final Message.Builder builder = Message.builder();
+  private final List<Binary> dataSections = new ArrayList<>(); // the body's, while decoding
   private final int[] keyPositions = new int[EncodedApplicationProperties.CHECKED_ENTRIES];
 
   // What each field of the properties list decodes to here; the fields the builder checks further

@@ -47,6 +47,34 @@ class MessageCodecTest {
   }
 
   @Test
+  void propertiesSharedByConsecutiveMessagesAreDecodedRightWhetherTheyRepeatOrNot() {
+    Message first =
+        Message.builder()
+            .to("orders")
+            .subject("new")
+            .contentType("a/b")
+            .data(new byte[] {1})
+            .build();
+    Message same = first.newBuilder().data(new byte[] {2}).build();
+    Message other = first.newBuilder().to("refund").subject("old").contentType("c/d").build();
+
+    Message a = roundTrip(first);
+    Message b = roundTrip(same);
+    Message c = roundTrip(other); // the same lengths, other bytes
+    Message d = roundTrip(Message.ofData(new byte[] {3}));
+
+    assertThat(b.to()).isEqualTo("orders");
+    assertThat(b.subject()).isEqualTo("new");
+    assertThat(b.contentType()).isEqualTo("a/b");
+    assertThat(b.to()).as("a repeat is not decoded again").isSameAs(a.to());
+    assertThat(c.to()).isEqualTo("refund");
+    assertThat(c.subject()).isEqualTo("old");
+    assertThat(c.contentType()).isEqualTo("c/d");
+    assertThat(d.to()).isNull();
+    assertThat(roundTrip(first).to()).isEqualTo("orders");
+  }
+
+  @Test
   void aPlainDataMessageIsOnlyItsBodySection() {
     byte[] wire = codec.encode(Message.ofData(new byte[] {1, 2}));
 

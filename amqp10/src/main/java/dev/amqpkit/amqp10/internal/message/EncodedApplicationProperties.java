@@ -140,8 +140,23 @@ public final class EncodedApplicationProperties extends AbstractMap<String, Obje
         | b[at + 3] & 0xFF;
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /** Whether the bytes are all ASCII; eight at a time. */
+  static boolean ascii(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      if (((long) LONGS.get(b, i) & 0x8080_8080_8080_8080L) != 0) return false;
+    }
+    for (; i < to; i++) if (b[i] < 0) return false;
+    return true;
+  }
+
   /** Whether the bytes are well-formed UTF-8 (shortest forms, no surrogates, up to U+10FFFF). */
   static boolean validUtf8(byte[] b, int from, int to) {
+    if (ascii(b, from, to)) return true;
     int i = from;
     while (i < to) {
       int c = b[i] & 0xFF;
@@ -207,7 +222,10 @@ public final class EncodedApplicationProperties extends AbstractMap<String, Obje
         data = at + 5;
       }
       int valueAt = data + length;
-      if (sameKey(data, length, k)) found = valueAt;
+      if (sameKey(data, length, k)) {
+        if (size >= 0) return valueAt; // keys are distinct: the first is the one
+        found = valueAt;
+      }
       at = valueEnd(bytes, valueAt, bytes.length);
     }
     return found;

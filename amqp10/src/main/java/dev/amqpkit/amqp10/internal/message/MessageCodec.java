@@ -394,7 +394,7 @@ public final class MessageCodec {
     Object[] f = fields;
     try {
       for (int i = 0; i < count; i++) {
-        f[i] = REPEATED[i] ? repeated(in, i) : decoder.decode(in);
+        f[i] = REPEATED[i] ? repeated(in, i) : field(in);
         if (!PROPERTY_TYPES[i].isInstance(f[i]) && f[i] != null) {
           in.position(start);
           return false;
@@ -422,8 +422,38 @@ public final class MessageCodec {
       in.position(start);
       return false; // the generic decoder reports it with the section's offsets
     } finally {
-      java.util.Arrays.fill(f, null);
+      java.util.Arrays.fill(f, 0, (int) count, null);
     }
+  }
+
+  /**
+   * Decodes one properties field: null, an ASCII str8 and a timestamp by hand, as most fields are;
+   * anything else through the decoder.
+   */
+  private Object field(ByteBuffer in) {
+    int at = in.position();
+    if (in.remaining() >= 2) {
+      int code = in.get(at) & 0xFF;
+      if (code == 0x40) {
+        in.position(at + 1);
+        return null;
+      }
+      if (code == 0x83 && in.remaining() >= 9 && in.order() == java.nio.ByteOrder.BIG_ENDIAN) {
+        in.position(at + 9);
+        return Instant.ofEpochMilli(in.getLong(at + 1));
+      }
+      if (code == 0xa1 && in.hasArray()) {
+        int length = in.get(at + 1) & 0xFF;
+        byte[] a = in.array();
+        int from = in.arrayOffset() + at + 2;
+        if (length <= in.remaining() - 2
+            && EncodedApplicationProperties.ascii(a, from, from + length)) {
+          in.position(at + 2 + length);
+          return new String(a, from, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+      }
+    }
+    return decoder.decode(in);
   }
 
   private final Object[] fields = new Object[13];

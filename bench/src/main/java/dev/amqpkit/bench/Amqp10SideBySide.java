@@ -28,8 +28,12 @@ public final class Amqp10SideBySide {
     long send(String uri, String queue, int count, int size, int inFlight, Measured measured)
         throws Exception;
 
-    /** Receives and accepts {@code count} messages with this credit window. */
-    long receive(String uri, String queue, int count, int credit, Measured measured)
+    /**
+     * Receives and accepts {@code count} messages with this credit window; with {@code batched},
+     * settling them as the client's fastest way allows (amqpkit: one disposition per run of 100).
+     */
+    long receive(
+        String uri, String queue, int count, int credit, boolean batched, Measured measured)
         throws Exception;
   }
 
@@ -54,7 +58,7 @@ public final class Amqp10SideBySide {
     String uri = "amqp://guest:guest@127.0.0.1:5672";
     int runs = 3;
     double scale = 1.0;
-    List<String> wanted = List.of("send", "receive");
+    List<String> wanted = List.of("send", "receive", "receive-batched");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--uri" -> uri = args[++i];
@@ -86,14 +90,18 @@ public final class Amqp10SideBySide {
         "CPU us/msg",
         "alloc B/msg");
     for (String c : wanted) {
-      boolean send = c.equals("send");
       String title =
-          send ? n + " x 100 B unsettled, <= 1000 in flight" : n + " x 100 B, credit 1000, accept";
-      for (Client client : clients) run(client, send, amqp091, uri, Math.max(1, n / 5)); // warm-up
+          switch (c) {
+            case "send" -> n + " x 100 B unsettled, <= 1000 in flight";
+            case "receive" -> n + " x 100 B, credit 1000, accept each";
+            case "receive-batched" -> n + " x 100 B, credit 1000, settle in batches";
+            default -> throw new IllegalArgumentException("unknown case " + c);
+          };
+      for (Client client : clients) run(client, c, amqp091, uri, Math.max(1, n / 5)); // warm-up
       List<List<SideBySide.Figures>> results = List.of(new ArrayList<>(), new ArrayList<>());
       for (int r = 0; r < runs; r++) {
         for (int i = 0; i < clients.size(); i++) {
-          results.get(i).add(run(clients.get(i), send, amqp091, uri, n));
+          results.get(i).add(run(clients.get(i), c, amqp091, uri, n));
         }
       }
       SideBySide.Figures ours = median(results.get(0));
@@ -113,12 +121,13 @@ public final class Amqp10SideBySide {
   }
 
   private static SideBySide.Figures run(
-      Client client, boolean send, String amqp091, String uri, int count) throws Exception {
+      Client client, String c, String amqp091, String uri, int count) throws Exception {
+    boolean send = c.equals("send");
     String queue = send ? Prefill.boundedQueue(amqp091) : Prefill.filledQueue(amqp091, count, 100);
     try {
       Measured measured = new Measured();
       if (send) client.send(uri, queue, count, 100, 1000, measured);
-      else client.receive(uri, queue, count, 1000, measured);
+      else client.receive(uri, queue, count, 1000, c.equals("receive-batched"), measured);
       return measured.figures;
     } finally {
       Prefill.delete(amqp091, queue);
@@ -179,17 +188,18 @@ public final class Amqp10SideBySide {
     }
 
     @Override
-    public long receive(String uri, String queue, int count, int credit, Measured m)
+    public long receive(
+        String uri, String queue, int count, int credit, boolean batched, Measured m)
         throws Exception {
       try (dev.amqpkit.amqp10.Connection c = dev.amqpkit.amqp10.Connection.open(uri)) {
         dev.amqpkit.amqp10.Session session = c.openSession();
         m.start();
-        dev.amqpkit.amqp10.Receiver receiver =
-            session.openReceiver(
-                dev.amqpkit.amqp10.ReceiverOptions.builder()
-                    .address("/amq/queue/" + queue)
-                    .credit(credit)
-                    .build());
+        dev.amqpkit.amqp10.ReceiverOptions.Builder options =
+            dev.amqpkit.amqp10.ReceiverOptions.builder()
+                .address("/amq/queue/" + queue)
+                .credit(credit);
+        if (batched) options.dispositionBatch(100, Duration.ofMillis(10));
+        dev.amqpkit.amqp10.Receiver receiver = session.openReceiver(options.build());
         for (int i = 0; i < count; i++) {
           dev.amqpkit.amqp10.Delivery d = receiver.receive(Duration.ofSeconds(30));
           if (d == null) throw new IllegalStateException("amqpkit: only " + i + " received");
@@ -250,8 +260,10 @@ public final class Amqp10SideBySide {
       return count;
     }
 
+    /** ProtonJ2 settles each delivery with its own disposition: batched or not, the same. */
     @Override
-    public long receive(String uri, String queue, int count, int credit, Measured m)
+    public long receive(
+        String uri, String queue, int count, int credit, boolean batched, Measured m)
         throws Exception {
       try (org.apache.qpid.protonj2.client.Connection c = connect(uri)) {
         m.start();

@@ -38,6 +38,20 @@ class ConnectionIT {
   }
 
   @Test
+  void anInterruptedThreadStillConnectsAndKeepsItsInterrupt(RabbitMq broker) {
+    // The socket is a channel's, which an interrupt would close: open must not let it.
+    Thread.currentThread().interrupt();
+    try (Connection connection = Connection.open(broker.uri())) {
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      Thread.interrupted();
+      connection.openChannel().queueDeclare(QueueSpec.serverNamed());
+      assertThat(connection.isOpen()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void aWrongPasswordIsAnAuthenticationError(RabbitMq broker) {
     ConnectionOptions options =
         ConnectionOptions.builder().uri(broker.uri()).password("wrong-password").build();

@@ -513,17 +513,21 @@ final class AmqpChannel implements Channel {
   }
 
   private void confirm(long sequence, boolean multiple, boolean ack) {
-    List<PublishWindow.PendingConfirm> settled = window.settle(sequence, multiple);
-    if (settled.isEmpty() && confirmListeners.isEmpty()) return;
+    PublishWindow.PendingConfirm settled = window.settle(sequence, multiple);
+    if (settled == null && confirmListeners.isEmpty()) return;
     // Completing a future runs what the application chained to it: never on the I/O thread.
     // One task per confirm frame, in arrival order, with the listeners.
     connection.dispatch(
         callbacks,
         () -> {
-          for (PublishWindow.PendingConfirm f : settled) {
+          PublishWindow.PendingConfirm next;
+          for (PublishWindow.PendingConfirm f = settled; f != null; f = next) {
+            next = f.next;
+            f.next = null; // a future the application keeps must not keep the others
             if (ack) f.complete(null);
             else f.completeExceptionally(new PublishNackedException(f.sequence));
           }
+          if (confirmListeners.isEmpty()) return; // iterating would allocate
           for (ConfirmListener l : confirmListeners) {
             if (ack) l.acked(sequence, multiple);
             else l.nacked(sequence, multiple);

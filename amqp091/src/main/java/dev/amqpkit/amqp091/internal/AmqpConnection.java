@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,18 +90,23 @@ public final class AmqpConnection implements Connection {
   private long handshakeDeadline;
   private ScheduledFuture<?> heartbeatTask;
 
-  private AmqpConnection(ConnectionOptions options, Endpoint endpoint, Socket socket)
+  /**
+   * @param plain the channel of {@code socket} for plain TCP, written to from direct buffers; null
+   *     for TLS, written to through the socket's stream
+   */
+  private AmqpConnection(
+      ConnectionOptions options, Endpoint endpoint, Socket socket, SocketChannel plain)
       throws IOException {
     this.options = options;
     this.endpoint = endpoint;
     this.socket = socket;
     this.reader = new FrameReader(socket.getInputStream());
+    String writerName = "amqpkit-writer-" + id;
     this.writer =
-        new FrameWriter(
-            socket.getOutputStream(),
-            "amqpkit-writer-" + id,
-            options.rpcTimeout(),
-            this::writeFailed);
+        plain != null
+            ? new FrameWriter(plain, writerName, options.rpcTimeout(), this::writeFailed)
+            : new FrameWriter(
+                socket.getOutputStream(), writerName, options.rpcTimeout(), this::writeFailed);
     this.channels = new AmqpChannel[options.channelMax() + 1];
     if (options.consumerExecutor() != null) {
       callbackExecutor = options.consumerExecutor();
@@ -147,7 +153,13 @@ public final class AmqpConnection implements Connection {
   private static AmqpConnection connect(ConnectionOptions options, Endpoint endpoint)
       throws IOException {
     long deadline = System.nanoTime() + options.connectionTimeout().toNanos();
-    Socket socket = new Socket();
+    // Plain TCP goes through a socket channel, so that the writer can hand direct buffers to the
+    // kernel without the copy a socket's stream makes; TLS needs the stream.
+    SocketChannel plain = options.tls() ? null : SocketChannel.open();
+    Socket socket = plain != null ? plain.socket() : new Socket();
+    // A channel closes itself when the thread using it is interrupted, which a socket never did
+    // here: the flag is put aside while this thread connects and reads the handshake.
+    boolean interrupted = plain != null && Thread.interrupted();
     try {
       socket.setTcpNoDelay(true);
       socket.connect(
@@ -155,7 +167,7 @@ public final class AmqpConnection implements Connection {
           (int) Math.max(1, options.connectionTimeout().toMillis()));
       if (options.tls()) socket = startTls(socket, options, endpoint, deadline);
       socket.setSoTimeout(remainingMillis(deadline));
-      AmqpConnection connection = new AmqpConnection(options, endpoint, socket);
+      AmqpConnection connection = new AmqpConnection(options, endpoint, socket, plain);
       try {
         connection.handshake(deadline);
         socket.setSoTimeout(0);
@@ -172,6 +184,8 @@ public final class AmqpConnection implements Connection {
     } catch (IOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.amqpkit.amqp091.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The unconfirmed publishes of a channel in confirm mode, indexed by sequence number (1, 2, ...) in
@@ -67,14 +68,23 @@ final class ConfirmWindow<T> {
   }
 
   /** Settles every sequence number up to and including {@code sequence}; returns their items. */
-  @SuppressWarnings("unchecked")
   List<T> takeUpTo(long sequence) {
     List<T> taken =
         new ArrayList<>((int) Math.max(0, Math.min(count, sequence - headSequence + 1)));
+    takeUpTo(sequence, taken::add);
+    return taken;
+  }
+
+  /**
+   * Settles every sequence number up to and including {@code sequence}, giving their items to
+   * {@code taker} in order.
+   */
+  @SuppressWarnings("unchecked")
+  void takeUpTo(long sequence, Consumer<? super T> taker) {
     while (count > 0 && headSequence <= sequence) {
       T item = (T) slots[head];
       if (item != null) {
-        taken.add(item);
+        taker.accept(item);
         outstanding--;
       }
       slots[head] = null;
@@ -82,7 +92,6 @@ final class ConfirmWindow<T> {
       count--;
       headSequence++;
     }
-    return taken;
   }
 
   /** Every unsettled item, in order, without settling them. */

@@ -3,6 +3,8 @@ package dev.amqpkit.amqp091.internal;
 import dev.amqpkit.amqp091.BasicProperties;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -14,6 +16,11 @@ import java.util.function.Consumer;
  * costs few system calls. A message's frames are appended under one lock hold, so they are never
  * interleaved with another's. A body over {@link #REFERENCE_THRESHOLD} bytes is not copied: its
  * frames refer to the caller's array, and the caller waits until the flusher has written them.
+ *
+ * <p>Given a socket channel (plain TCP), the pending buffers are direct: a body is copied once, by
+ * the caller, and the flusher hands the buffer to the kernel as it is. An output stream (TLS) takes
+ * heap buffers, which the JDK copies to native memory again on the way out. Frames other than
+ * bodies are encoded into a small scratch encoder first, then copied into the pending buffer.
  *
  * <p>Order: the flusher takes {@code socketLock} before it lets go of {@code lock} when it swaps,
  * so batches reach the socket in the order they were appended.
@@ -31,9 +38,12 @@ final class FrameWriter {
   private static final int BODY = 3;
   static final int REFERENCE_THRESHOLD = 256 * 1024;
   static final int MAX_PENDING = 512 * 1024;
-  private static final int BUFFER_SIZE = 256 * 1024;
+  // Pending buffers start small (a direct one is freed only when collected) and grow as needed:
+  // to at most MAX_PENDING plus one message, but for replies, which may go to 2 * MAX_PENDING.
+  private static final int BUFFER_SIZE = 64 * 1024;
 
-  private final OutputStream out;
+  private final WritableByteChannel channel; // null when writing to a stream
+  private final OutputStream out; // null when writing to a channel
   private final Consumer<IOException> onFailure;
   private final long maxWaitForRoomNanos;
   private final ReentrantLock lock = new ReentrantLock();
@@ -43,8 +53,9 @@ final class FrameWriter {
   private final ReentrantLock socketLock = new ReentrantLock();
 
   // Guarded by lock.
-  private Encoder pending = new Encoder(BUFFER_SIZE);
-  private Encoder writing = new Encoder(BUFFER_SIZE);
+  private final Encoder scratch = new Encoder(512);
+  private ByteBuffer pending;
+  private ByteBuffer writing;
   private boolean flusherWaiting;
   private Slices pendingSlices = new Slices();
   private Slices writingSlices = new Slices();
@@ -57,12 +68,44 @@ final class FrameWriter {
 
   private volatile long lastWriteNanos = System.nanoTime();
 
+  /** A writer to a stream, such as a TLS socket's, from heap buffers. */
   FrameWriter(
       OutputStream out,
       String name,
       java.time.Duration maxWaitForRoom,
       Consumer<IOException> onFailure) {
+    this(
+        null,
+        java.util.Objects.requireNonNull(out, "out == null"),
+        name,
+        maxWaitForRoom,
+        onFailure);
+  }
+
+  /** A writer to a blocking channel, such as a plain TCP socket's, from direct buffers. */
+  FrameWriter(
+      WritableByteChannel channel,
+      String name,
+      java.time.Duration maxWaitForRoom,
+      Consumer<IOException> onFailure) {
+    this(
+        java.util.Objects.requireNonNull(channel, "channel == null"),
+        null,
+        name,
+        maxWaitForRoom,
+        onFailure);
+  }
+
+  private FrameWriter(
+      WritableByteChannel channel,
+      OutputStream out,
+      String name,
+      java.time.Duration maxWaitForRoom,
+      Consumer<IOException> onFailure) {
+    this.channel = channel;
     this.out = out;
+    this.pending = allocate(BUFFER_SIZE);
+    this.writing = allocate(BUFFER_SIZE);
     this.maxWaitForRoomNanos = maxWaitForRoom.toNanos();
     this.onFailure = onFailure;
     Thread flusher = new Thread(this::flushLoop, name);
@@ -78,7 +121,7 @@ final class FrameWriter {
     lock.lock();
     try {
       awaitRoom();
-      encodeMethod(pending, channel, method);
+      appendMethod(channel, method);
       wakeFlusher();
     } finally {
       lock.unlock();
@@ -99,8 +142,8 @@ final class FrameWriter {
   }
 
   /**
-   * Writes a {@code basic.publish} and its content, encoding the method in place. On a channel in
-   * confirm mode {@code sequencer} numbers the publish, in wire order.
+   * Writes a {@code basic.publish} and its content. On a channel in confirm mode {@code sequencer}
+   * numbers the publish, in wire order.
    *
    * @throws NoRoomException if nothing could be queued within the wait; nothing was
    * @throws IOException if the connection failed, before or while the message was written
@@ -119,9 +162,13 @@ final class FrameWriter {
     lock.lock();
     try {
       awaitRoom();
-      int start = pending.position();
-      encodePublishMethod(pending, channel, exchange, routingKey, mandatory);
-      appendContent(channel, start, properties, body, frameMax, sequencer, confirm);
+      // Everything that can fail to encode goes to the scratch encoder, before anything is queued.
+      scratch.reset();
+      encodePublishMethod(scratch, channel, exchange, routingKey, mandatory);
+      int sizeAt = beginFrame(scratch, HEADER, channel);
+      ContentHeader.encode(scratch, body.length, properties);
+      endFrame(scratch, sizeAt);
+      appendContent(channel, body, frameMax, sequencer, confirm);
     } finally {
       lock.unlock();
     }
@@ -157,37 +204,35 @@ final class FrameWriter {
   }
 
   /**
-   * Appends the content header and body frames after a method frame that starts at {@code start}. A
+   * Appends the method and header frames encoded in the scratch encoder, then the body frames. A
    * body of up to {@link #REFERENCE_THRESHOLD} bytes is copied in (cheaper than a thread hand-off,
    * as measured with 256 KiB bodies); a larger one is queued by reference, frame by frame, and the
    * call waits until the flusher has written it, so the caller may reuse its array on return and
-   * memory stays bounded whatever the message size. If encoding fails, nothing of the message stays
-   * queued.
+   * memory stays bounded whatever the message size.
    */
   private void appendContent(
       int channel,
-      int start,
-      BasicProperties properties,
       byte[] body,
       int frameMax,
       PublishSequencer sequencer,
       PublishWindow.PendingConfirm confirm)
       throws IOException {
     boolean byReference = body.length > REFERENCE_THRESHOLD;
+    int start = pending.position();
     int slicesBefore = pendingSlices.count;
-    try {
-      int sizeAt = beginFrame(pending, HEADER, channel);
-      ContentHeader.encode(pending, body.length, properties);
-      endFrame(pending, sizeAt);
+    int maxChunk = frameMax - 8;
+    int frames = (int) (((long) body.length + maxChunk - 1) / maxChunk);
+    ensure(scratch.position() + 8 * frames + (byReference ? 0 : body.length));
+    pending.put(scratch.array(), 0, scratch.position());
+    for (int offset = 0; offset < body.length; offset += maxChunk) {
+      int length = Math.min(maxChunk, body.length - offset);
+      pending.put((byte) BODY).putShort((short) channel).putInt(length);
       if (byReference) {
-        referenceBody(pending, pendingSlices, channel, body, frameMax);
+        pendingSlices.add(pending.position(), body, offset, length);
       } else {
-        encodeBody(pending, channel, body, frameMax);
+        pending.put(body, offset, length);
       }
-    } catch (RuntimeException e) {
-      pending.position(start);
-      pendingSlices.truncate(slicesBefore);
-      throw e;
+      pending.put((byte) FrameReader.FRAME_END);
     }
     if (sequencer != null) sequencer.queued(confirm);
     wakeFlusher();
@@ -203,17 +248,6 @@ final class FrameWriter {
       int length = Math.min(maxChunk, body.length - offset);
       e.octet(BODY).shortUint(channel).longInt(length);
       e.bytes(body, offset, length);
-      e.octet(FrameReader.FRAME_END);
-    }
-  }
-
-  private static void referenceBody(
-      Encoder e, Slices slices, int channel, byte[] body, int frameMax) {
-    int maxChunk = frameMax - 8;
-    for (int offset = 0; offset < body.length; offset += maxChunk) {
-      int length = Math.min(maxChunk, body.length - offset);
-      e.octet(BODY).shortUint(channel).longInt(length);
-      slices.add(e.position(), body, offset, length);
       e.octet(FrameReader.FRAME_END);
     }
   }
@@ -291,7 +325,7 @@ final class FrameWriter {
 
   /**
    * Body slices queued by reference: each is written from the caller's array right after the
-   * encoder's bytes up to its position. Guarded by the writer's lock until swapped to the flusher.
+   * buffer's bytes up to its position. Guarded by the writer's lock until swapped to the flusher.
    */
   private static final class Slices {
     int count;
@@ -336,7 +370,7 @@ final class FrameWriter {
     if (!lock.tryLock()) return false;
     try {
       checkFailure();
-      encodeMethod(pending, channel, method);
+      appendMethod(channel, method);
       wakeFlusher();
       return true;
     } finally {
@@ -364,7 +398,7 @@ final class FrameWriter {
       if (pending.position() >= 2 * MAX_PENDING) {
         throw new IOException("a reply to the broker could not be queued: it is not reading");
       }
-      encodeMethod(pending, channel, method);
+      appendMethod(channel, method);
       wakeFlusher();
     } finally {
       lock.unlock();
@@ -376,7 +410,9 @@ final class FrameWriter {
     if (!lock.tryLock()) return;
     try {
       checkFailure();
-      pending.octet(FRAME_HEARTBEAT).shortUint(0).longInt(0).octet(FrameReader.FRAME_END);
+      ensure(8);
+      pending.put((byte) FRAME_HEARTBEAT).putShort((short) 0).putInt(0);
+      pending.put((byte) FrameReader.FRAME_END);
       wakeFlusher();
     } finally {
       lock.unlock();
@@ -388,7 +424,8 @@ final class FrameWriter {
     lock.lock();
     try {
       awaitRoom();
-      pending.bytes(bytes, 0, bytes.length);
+      ensure(bytes.length);
+      pending.put(bytes);
       wakeFlusher();
     } finally {
       lock.unlock();
@@ -432,7 +469,7 @@ final class FrameWriter {
 
   private void flushLoop() {
     while (true) {
-      Encoder batch;
+      ByteBuffer batch;
       Slices slices;
       lock.lock();
       try {
@@ -462,7 +499,7 @@ final class FrameWriter {
       }
       try {
         writeOut(batch, slices);
-        out.flush();
+        if (out != null) out.flush();
         lastWriteNanos = System.nanoTime();
       } catch (IOException e) {
         failed(e);
@@ -474,14 +511,14 @@ final class FrameWriter {
   }
 
   /** Writes and clears a buffer and its slices; the caller holds socketLock. */
-  private void writeOut(Encoder buffer, Slices slices) throws IOException {
+  private void writeOut(ByteBuffer buffer, Slices slices) throws IOException {
     try {
-      byte[] bytes = buffer.array();
+      int end = buffer.position();
       int from = 0;
       for (int i = 0; i < slices.count; i++) {
         int at = slices.positions[i];
-        out.write(bytes, from, at - from);
-        out.write(slices.arrays[i], slices.offsets[i], slices.lengths[i]);
+        write(buffer, from, at);
+        write(slices.arrays[i], slices.offsets[i], slices.lengths[i]);
         from = at;
         lock.lock();
         try {
@@ -494,11 +531,30 @@ final class FrameWriter {
           lock.unlock();
         }
       }
-      out.write(bytes, from, buffer.position() - from);
+      write(buffer, from, end);
     } finally {
-      buffer.reset();
+      buffer.clear();
       slices.truncate(0);
     }
+  }
+
+  /** Writes {@code [from, to)} of a pending buffer; moves its position and limit. */
+  private void write(ByteBuffer buffer, int from, int to) throws IOException {
+    if (out != null) {
+      out.write(buffer.array(), from, to - from);
+      return;
+    }
+    buffer.limit(to).position(from);
+    while (buffer.hasRemaining()) channel.write(buffer);
+  }
+
+  private void write(byte[] array, int offset, int length) throws IOException {
+    if (out != null) {
+      out.write(array, offset, length);
+      return;
+    }
+    ByteBuffer slice = ByteBuffer.wrap(array, offset, length);
+    while (slice.hasRemaining()) channel.write(slice);
   }
 
   private IOException failed(IOException e) {
@@ -521,6 +577,32 @@ final class FrameWriter {
 
   private long pendingSize() {
     return pending.position() + pendingSlices.bytes;
+  }
+
+  private ByteBuffer allocate(int capacity) {
+    return channel != null ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+  }
+
+  /** Makes room for {@code more} bytes in the pending buffer, replacing it by a larger one. */
+  private void ensure(int more) {
+    if (pending.remaining() >= more) return;
+    int wanted = pending.position() + more;
+    ByteBuffer larger = allocate(Math.max(wanted, pending.capacity() * 2));
+    pending.flip();
+    larger.put(pending);
+    pending = larger;
+  }
+
+  /** Appends the frames in the scratch encoder. */
+  private void appendScratch() {
+    ensure(scratch.position());
+    pending.put(scratch.array(), 0, scratch.position());
+  }
+
+  private void appendMethod(int channel, Method method) {
+    scratch.reset();
+    encodeMethod(scratch, channel, method);
+    appendScratch();
   }
 
   /** Waits, at most the configured wait, until there is room. */

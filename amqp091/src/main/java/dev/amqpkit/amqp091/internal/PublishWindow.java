@@ -31,12 +31,30 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
   private int wakeAtFree = 1;
   private int reserved;
   private ChannelClosedException closed;
+  private final Chain chain = new Chain(); // settle's, under the lock
 
   /** A publish's future, which learns its sequence number once the publish is queued. */
   static final class PendingConfirm extends java.util.concurrent.CompletableFuture<Void> {
     // 0 until queued, then its sequence number; -1 if queued after the channel closed.
     // Written under the window's lock, read by the publishing thread after the writer returns.
     volatile long sequence;
+    // The next publish settled by the same confirm, once settled: a chain costs no allocation
+    // (this field fits in the object's padding), a list per confirm frame would. Handed to the
+    // completing thread with the chain, through the callback executor's lock.
+    PendingConfirm next;
+  }
+
+  /** Links the publishes a confirm settles through {@link PendingConfirm#next}. */
+  private static final class Chain implements java.util.function.Consumer<PendingConfirm> {
+    PendingConfirm head;
+    PendingConfirm tail;
+
+    @Override
+    public void accept(PendingConfirm confirm) {
+      if (head == null) head = confirm;
+      else tail.next = confirm;
+      tail = confirm;
+    }
   }
 
   void limit(int maxUnconfirmed) {
@@ -128,19 +146,22 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
 
   /**
    * Settles one sequence number, or every one up to it, and wakes publishers waiting for room.
-   * Returns the settled publishes; the caller completes them off the reader thread.
+   * Returns the first settled publish, linked in order through {@link PendingConfirm#next}, or null
+   * if none was; the caller completes them off the reader thread.
    */
-  List<PendingConfirm> settle(long sequence, boolean multiple) {
+  PendingConfirm settle(long sequence, boolean multiple) {
     lock.lock();
     try {
-      List<PendingConfirm> settled;
+      PendingConfirm settled;
       if (multiple) {
-        settled = unconfirmed.takeUpTo(sequence);
+        unconfirmed.takeUpTo(sequence, chain);
+        settled = chain.head;
+        chain.head = null;
+        chain.tail = null;
       } else {
-        PendingConfirm one = unconfirmed.take(sequence);
-        settled = one == null ? List.of() : List.of(one);
+        settled = unconfirmed.take(sequence);
       }
-      if (!settled.isEmpty()
+      if (settled != null
           && limit - unconfirmed.outstanding() - reserved >= wakeAtFree
           && lock.hasWaiters(room)) {
         room.signalAll();

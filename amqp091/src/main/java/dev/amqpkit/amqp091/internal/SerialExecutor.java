@@ -22,6 +22,7 @@ final class SerialExecutor implements Executor {
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   // Used by drain only; two drains never overlap (running), and the lock orders them.
   private final ArrayDeque<Runnable> batch = new ArrayDeque<>();
+  private final Runnable drain = this::drain; // one object, not one per kick
   private boolean running;
 
   SerialExecutor(Executor executor) {
@@ -51,7 +52,7 @@ final class SerialExecutor implements Executor {
   /** Hands the queued tasks to the executor; once for each {@link #enqueue} that returned true. */
   void kick() {
     try {
-      executor.execute(this::drain);
+      executor.execute(drain);
     } catch (RejectedExecutionException e) {
       // Never fall back to the caller: it may be the I/O thread. Unacknowledged deliveries
       // dropped here are redelivered by the broker when the channel closes.
@@ -73,8 +74,8 @@ final class SerialExecutor implements Executor {
           running = false;
           return;
         }
-        batch.addAll(tasks);
-        tasks.clear();
+        // Not addAll: it allocates.
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) batch.add(task);
       }
       for (Runnable task = batch.poll(); task != null; task = batch.poll()) {
         try {

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,6 +96,13 @@ class FrameWriterTest {
     return writer;
   }
 
+  /** A writer to a channel, as for plain TCP: its pending buffers are direct. */
+  private FrameWriter channelWriter(Gate out) {
+    gate = out;
+    writer = new FrameWriter(Channels.newChannel(out), "test-writer", WAIT, failure::set);
+    return writer;
+  }
+
   @AfterEach
   void close() {
     if (gate != null) gate.release.countDown();
@@ -146,6 +154,32 @@ class FrameWriterTest {
   @Test
   void copiedAndReferencedBodiesReachTheWireWholeAndInOrder() throws Exception {
     writer(new Gate(Long.MAX_VALUE));
+    sendsBodiesOfEverySizeWholeAndInOrder();
+  }
+
+  @Test
+  void throughAChannelBodiesReachTheWireWholeAndInOrder() throws Exception {
+    channelWriter(new Gate(Long.MAX_VALUE));
+    sendsBodiesOfEverySizeWholeAndInOrder();
+  }
+
+  @Test
+  void throughAChannelALargeMessageTheFlusherNeverReachedIsTakenBackWhole() throws Exception {
+    channelWriter(new Gate(10)); // the first batch gets stuck after 10 bytes
+    publish(1, body(100, 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> gate.bytes().length == 10);
+
+    assertThatThrownBy(() -> publish(2, body(FrameWriter.REFERENCE_THRESHOLD + 1, 2)))
+        .isInstanceOf(FrameWriter.NoRoomException.class);
+    gate.release.countDown();
+    publish(3, body(20, 3));
+    writer.drainAndClose(5000);
+    assertThat(parse(gate.bytes())).extracting(Message::channel).containsExactly(1, 3);
+    assertThat(failure.get()).isNull();
+  }
+
+  /** Sizes around the frame and reference limits, copied (growing the buffer) and referenced. */
+  private void sendsBodiesOfEverySizeWholeAndInOrder() throws Exception {
     List<byte[]> sent = new ArrayList<>();
     int[] sizes = {0, 10, 4088, 4089, FrameWriter.REFERENCE_THRESHOLD};
     int seed = 0;

@@ -252,12 +252,30 @@ abstract class LinkImpl {
 
   // ---- state ----
 
-  AmqpException closeCause() {
+  // ---- what Sender and Receiver share ----
+
+  public String name() {
+    return name;
+  }
+
+  public AmqpException closeCause() {
     return closeCause;
   }
 
-  boolean isOpen() {
+  public boolean isOpen() {
     return closeCause == null && attached.isDone() && !attached.isCompletedExceptionally();
+  }
+
+  public void close() {
+    close(null, true);
+  }
+
+  public void close(AmqpError error) {
+    close(error, true);
+  }
+
+  public void detach() {
+    close(null, false);
   }
 
   /** Throws why the link is closed, if it is. */
@@ -272,7 +290,7 @@ abstract class LinkImpl {
   }
 
   /** The address asked for, or for a dynamic link, the one the peer gave. */
-  String address() {
+  public String address() {
     return options.address() != null ? options.address() : peerAddress();
   }
 

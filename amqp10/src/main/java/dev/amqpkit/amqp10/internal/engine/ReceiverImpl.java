@@ -1,6 +1,5 @@
 package dev.amqpkit.amqp10.internal.engine;
 
-import dev.amqpkit.amqp10.AmqpError;
 import dev.amqpkit.amqp10.AmqpException;
 import dev.amqpkit.amqp10.AmqpTimeoutException;
 import dev.amqpkit.amqp10.Delivery;
@@ -470,40 +469,5 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
       Thread.currentThread().interrupt();
       throw new AmqpException("interrupted while draining link '" + name + "'", e);
     }
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String address() {
-    return super.address();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return super.isOpen();
-  }
-
-  @Override
-  public AmqpException closeCause() {
-    return super.closeCause();
-  }
-
-  @Override
-  public void close() {
-    close(null, true);
-  }
-
-  @Override
-  public void close(AmqpError error) {
-    close(error, true);
-  }
-
-  @Override
-  public void detach() {
-    close(null, false);
   }
 }

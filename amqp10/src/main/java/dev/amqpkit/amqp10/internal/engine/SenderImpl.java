@@ -1,6 +1,5 @@
 package dev.amqpkit.amqp10.internal.engine;
 
-import dev.amqpkit.amqp10.AmqpError;
 import dev.amqpkit.amqp10.AmqpException;
 import dev.amqpkit.amqp10.AmqpTimeoutException;
 import dev.amqpkit.amqp10.Message;
@@ -283,16 +282,6 @@ final class SenderImpl extends LinkImpl implements Sender {
   // ---- Sender ----
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String address() {
-    return super.address();
-  }
-
-  @Override
   public long credit() {
     synchronized (flow) {
       return credit;
@@ -304,30 +293,5 @@ final class SenderImpl extends LinkImpl implements Sender {
     synchronized (flow) {
       return inFlight;
     }
-  }
-
-  @Override
-  public boolean isOpen() {
-    return super.isOpen();
-  }
-
-  @Override
-  public AmqpException closeCause() {
-    return super.closeCause();
-  }
-
-  @Override
-  public void close() {
-    close(null, true);
-  }
-
-  @Override
-  public void close(AmqpError error) {
-    close(error, true);
-  }
-
-  @Override
-  public void detach() {
-    close(null, false);
   }
 }

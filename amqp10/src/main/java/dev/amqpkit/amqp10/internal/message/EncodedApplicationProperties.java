@@ -212,15 +212,8 @@ public final class EncodedApplicationProperties extends AbstractMap<String, Obje
     int found = -1;
     int at = start;
     for (int i = 0; i < entries; i++) {
-      int length;
-      int data;
-      if ((bytes[at] & 0xFF) == 0xa1) {
-        length = bytes[at + 1] & 0xFF;
-        data = at + 2;
-      } else {
-        length = int32(bytes, at + 1);
-        data = at + 5;
-      }
+      int data = keyData(at);
+      int length = keyLength(at);
       int valueAt = data + length;
       if (sameKey(data, length, k)) {
         if (size >= 0) return valueAt; // keys are distinct: the first is the one
@@ -229,6 +222,15 @@ public final class EncodedApplicationProperties extends AbstractMap<String, Obje
       at = valueEnd(bytes, valueAt, bytes.length);
     }
     return found;
+  }
+
+  /** Where the bytes of the key (a str8 or str32, checked by read) at {@code at} begin. */
+  private int keyData(int at) {
+    return at + ((bytes[at] & 0xFF) == 0xa1 ? 2 : 5);
+  }
+
+  private int keyLength(int at) {
+    return (bytes[at] & 0xFF) == 0xa1 ? bytes[at + 1] & 0xFF : int32(bytes, at + 1);
   }
 
   private boolean sameKey(int data, int length, String key) {
@@ -289,15 +291,8 @@ public final class EncodedApplicationProperties extends AbstractMap<String, Obje
       Map<String, Object> map = new LinkedHashMap<>(entries * 4 / 3 + 1);
       int at = start;
       for (int i = 0; i < entries; i++) {
-        int length;
-        int data;
-        if ((bytes[at] & 0xFF) == 0xa1) {
-          length = bytes[at + 1] & 0xFF;
-          data = at + 2;
-        } else {
-          length = int32(bytes, at + 1);
-          data = at + 5;
-        }
+        int data = keyData(at);
+        int length = keyLength(at);
         int valueAt = data + length;
         map.put(string(data, length), value(valueAt));
         at = valueEnd(bytes, valueAt, bytes.length);

@@ -115,10 +115,12 @@ class LinkIT {
 
       Receiver receiver =
           session.openReceiver(ReceiverOptions.builder().address(address).credit(10).build());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (receiver.prefetched() < 10 && System.nanoTime() < deadline) Thread.sleep(10);
-      Thread.sleep(200); // had the broker been given more credit, more would have arrived now
-      assertThat(receiver.prefetched()).isEqualTo(10);
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.prefetched() == 10);
+      // Had the broker been given more credit, more would arrive within this time.
+      await()
+          .during(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(1))
+          .until(() -> receiver.prefetched() == 10);
       assertThat(receiver.credit()).isZero();
 
       for (int i = 0; i < 2000; i++) {
@@ -247,9 +249,7 @@ class LinkIT {
       last.get(10, TimeUnit.SECONDS);
       Receiver receiver =
           session.openReceiver(ReceiverOptions.builder().address(address).credit(20).build());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (receiver.prefetched() < 20 && System.nanoTime() < deadline) Thread.sleep(10);
-      assertThat(receiver.prefetched()).isEqualTo(20);
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.prefetched() == 20);
 
       long start = System.nanoTime();
       receiver.close();
@@ -283,14 +283,12 @@ class LinkIT {
                   .dispositionBatch(10, Duration.ofMillis(100))
                   .build());
       for (int i = 0; i < 105; i++) receiver.receive(Duration.ofSeconds(10)).accept();
-      // The last five wait at most the maximum age.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (broker.admin().messageCount(queue) > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      // The last five wait at most the maximum age, not for the close (which would flush them).
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(broker.admin().messageCount(queue)).isZero());
       receiver.close();
     }
-    assertThat(broker.admin().messageCount(queue)).isZero();
   }
 
   @Test

@@ -200,7 +200,10 @@ public abstract class LinkOptions {
     }
 
     /**
-     * The largest message this side accepts; 0, the default, for none.
+     * The largest message this side accepts, 0 for none; announced to the peer in {@code attach}.
+     * Default: none for a sender, {@link ReceiverOptions#DEFAULT_MAX_MESSAGE_SIZE} for a receiver,
+     * which detaches the link with {@code amqp:link:message-size-exceeded} when a larger one
+     * arrives.
      *
      * @throws IllegalArgumentException if negative
      */

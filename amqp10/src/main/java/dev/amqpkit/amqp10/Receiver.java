@@ -8,7 +8,9 @@ import java.time.Duration;
  * runs out; with manual credit the application grants credit with {@link #addCredit} and takes it
  * back with {@link #drain}.
  *
- * <p>Memory is bounded: no more messages are prefetched than the credit granted.
+ * <p>Memory is bounded: no more messages are prefetched than the credit granted, or, from a peer
+ * that overruns its credit (RabbitMQ 3.x does, by a few messages after a top-up), twice that; a
+ * peer that goes further has the link detached with {@code amqp:link:transfer-limit-exceeded}.
  *
  * <p>Thread-safe.
  */

@@ -11,7 +11,6 @@ import dev.amqpkit.amqp10.internal.protocol.Detach;
 import dev.amqpkit.amqp10.internal.protocol.Role;
 import dev.amqpkit.amqp10.types.Symbol;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -299,14 +298,6 @@ abstract class LinkImpl {
   String describeAddress() {
     String a = address();
     return a != null ? "'" + a + "'" : options.dynamic() ? "a dynamic node" : "no address";
-  }
-
-  static List<Symbol> nullIfEmpty(List<Symbol> list) {
-    return list.isEmpty() ? null : list;
-  }
-
-  static <M extends java.util.Map<?, ?>> M nullIfEmpty(M map) {
-    return map.isEmpty() ? null : map;
   }
 
   @Override

@@ -55,7 +55,12 @@ record LinkOptionsWire(LinkOptions options) {
     return address == null ? null : address.toString();
   }
 
+  /** An empty list or map as absent: the field is left out of the performative. */
   static <T> List<T> nullIfEmpty(List<T> list) {
     return list.isEmpty() ? null : list;
+  }
+
+  static <M extends Map<?, ?>> M nullIfEmpty(M map) {
+    return map.isEmpty() ? null : map;
   }
 }

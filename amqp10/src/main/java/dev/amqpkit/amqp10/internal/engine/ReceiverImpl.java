@@ -93,8 +93,8 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
         null,
         options.maxMessageSize() == 0 ? null : UnsignedLong.valueOf(options.maxMessageSize()),
         null,
-        nullIfEmpty(options.desiredCapabilities()),
-        nullIfEmpty(options.properties()));
+        LinkOptionsWire.nullIfEmpty(options.desiredCapabilities()),
+        LinkOptionsWire.nullIfEmpty(options.properties()));
   }
 
   @Override

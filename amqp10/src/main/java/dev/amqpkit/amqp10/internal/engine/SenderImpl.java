@@ -73,8 +73,8 @@ final class SenderImpl extends LinkImpl implements Sender {
         0L,
         options.maxMessageSize() == 0 ? null : UnsignedLong.valueOf(options.maxMessageSize()),
         null,
-        nullIfEmpty(options.desiredCapabilities()),
-        nullIfEmpty(options.properties()));
+        LinkOptionsWire.nullIfEmpty(options.desiredCapabilities()),
+        LinkOptionsWire.nullIfEmpty(options.properties()));
   }
 
   @Override

@@ -116,22 +116,43 @@ public interface Channel extends AutoCloseable {
    *
    * <p>Safe to call from many threads. On a channel in confirm mode the call first waits, at most
    * the RPC timeout, while {@linkplain #confirmSelect(int) the window of unconfirmed publishes} is
-   * full; the returned future completes when the broker confirms the message, or exceptionally with
-   * {@link PublishNackedException} or, if the channel closes first, {@link ChannelClosedException};
-   * otherwise it is already done.
+   * full; {@link #waitForConfirms} and {@linkplain #addConfirmListener confirm listeners} then
+   * learn the broker's answer. This costs nothing per message beyond its frames; to follow one
+   * message, use {@link #basicPublishWithConfirm}.
    *
    * @throws ChannelClosedException if the channel is closed
    * @throws AmqpTimeoutException if the message could not be queued within the RPC timeout; nothing
    *     of it was sent, and the channel and connection stay usable
    */
-  CompletableFuture<Void> basicPublish(
-      String exchange, String routingKey, BasicProperties properties, byte[] body);
+  void basicPublish(String exchange, String routingKey, BasicProperties properties, byte[] body);
 
   /**
    * Publishes a mandatory message: if no queue takes it, the broker returns it to {@link
    * ChannelListener#returned}. Otherwise as {@link #basicPublish}.
    */
-  CompletableFuture<Void> basicPublishMandatory(
+  void basicPublishMandatory(
+      String exchange, String routingKey, BasicProperties properties, byte[] body);
+
+  /**
+   * Publishes a message on a channel in confirm mode, as {@link #basicPublish}, and returns a
+   * future of the broker's answer: it completes when the broker confirms the message, or
+   * exceptionally with {@link PublishNackedException} or, if the channel closes first, {@link
+   * ChannelClosedException}. Futures complete on the channel's callback executor, never on the
+   * connection's I/O thread, in the order the broker confirms.
+   *
+   * @throws IllegalStateException if the channel is not in confirm mode
+   * @throws ChannelClosedException if the channel is closed
+   * @throws AmqpTimeoutException if the message could not be queued within the RPC timeout; nothing
+   *     of it was sent, and the channel and connection stay usable
+   */
+  CompletableFuture<Void> basicPublishWithConfirm(
+      String exchange, String routingKey, BasicProperties properties, byte[] body);
+
+  /**
+   * As {@link #basicPublishWithConfirm}, for a mandatory message (see {@link
+   * #basicPublishMandatory}).
+   */
+  CompletableFuture<Void> basicPublishMandatoryWithConfirm(
       String exchange, String routingKey, BasicProperties properties, byte[] body);
 
   /** Fetches one message that must be acknowledged; empty when the queue has none ready. */
@@ -188,13 +209,17 @@ public interface Channel extends AutoCloseable {
   void addConfirmListener(ConfirmListener listener);
 
   /**
-   * Waits until every message published so far is confirmed.
+   * Waits until the broker has answered every message published so far, then reports the first nack
+   * since the previous call, if there was one: a publisher that calls this after each batch learns
+   * of every nack once. When it returns, the futures of {@link #basicPublishWithConfirm} for those
+   * messages are complete too. Confirms are counted on the connection's I/O thread, so this may be
+   * called from one of this channel's callbacks, except while such a future is still to be
+   * completed: futures complete on that same executor, and the wait would end in the timeout.
    *
-   * <p>Confirms are completed on this channel's callback executor, so calling this from one of this
-   * channel's own callbacks can only end in the timeout.
-   *
-   * @throws PublishNackedException if the broker nacked any of them
-   * @throws AmqpTimeoutException if they are not all confirmed within {@code timeout}
+   * @throws PublishNackedException naming the first message the broker nacked since the previous
+   *     call (it is reported once)
+   * @throws AmqpTimeoutException if they are not all answered within {@code timeout}
+   * @throws ChannelClosedException if the channel closed with some of them unanswered
    * @throws IllegalStateException if the channel is not in confirm mode
    */
   void waitForConfirms(Duration timeout);

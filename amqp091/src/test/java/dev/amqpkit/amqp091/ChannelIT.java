@@ -129,12 +129,18 @@ class ChannelIT extends ChannelFixture {
     channel.confirmSelect();
     assertThat(channel.nextPublishSequenceNumber()).isEqualTo(1);
 
+    // Publishes with and without a future of their own share the sequence numbers.
     List<CompletableFuture<Void>> futures = new java.util.ArrayList<>();
-    for (int i = 0; i < 2000; i++)
-      futures.add(channel.basicPublish("", queue, BasicProperties.EMPTY, new byte[10]));
+    for (int i = 0; i < 2000; i++) {
+      if (i % 2 == 0) channel.basicPublish("", queue, BasicProperties.EMPTY, new byte[10]);
+      else
+        futures.add(
+            channel.basicPublishWithConfirm("", queue, BasicProperties.EMPTY, new byte[10]));
+    }
 
     channel.waitForConfirms(Duration.ofSeconds(20));
-    assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    // Once waitForConfirms returns, every future is complete, not merely answered.
+    assertThat(futures).hasSize(1000).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
     assertThat(channel.nextPublishSequenceNumber()).isEqualTo(2001);
     assertThat(channel.queueDeclarePassive(queue).messageCount()).isEqualTo(2000);
   }
@@ -199,7 +205,7 @@ class ChannelIT extends ChannelFixture {
 
     for (int i = 0; i < 2000; i++) {
       channel
-          .basicPublish("", queue, BasicProperties.EMPTY, new byte[10])
+          .basicPublishWithConfirm("", queue, BasicProperties.EMPTY, new byte[10])
           .thenRun(() -> threads.add(Thread.currentThread().getName()));
     }
     channel.waitForConfirms(Duration.ofSeconds(20));

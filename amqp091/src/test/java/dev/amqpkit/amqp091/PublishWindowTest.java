@@ -88,12 +88,14 @@ class PublishWindowTest {
         .send(ack(3, true))
         .start();
     Channel channel = confirmingChannel(2);
-    CompletableFuture<Void> first = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
-    CompletableFuture<Void> second = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    CompletableFuture<Void> first =
+        channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY);
+    CompletableFuture<Void> second =
+        channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY);
 
     CompletableFuture<CompletableFuture<Void>> third =
         CompletableFuture.supplyAsync(
-            () -> channel.basicPublish("", "q", BasicProperties.EMPTY, BODY));
+            () -> channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY));
     await()
         .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(2))
@@ -119,7 +121,7 @@ class PublishWindowTest {
 
     CompletableFuture<CompletableFuture<Void>> next =
         CompletableFuture.supplyAsync(
-            () -> channel.basicPublish("", "q", BasicProperties.EMPTY, BODY));
+            () -> channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY));
     await()
         .during(Duration.ofMillis(200))
         .atMost(Duration.ofSeconds(2))
@@ -144,7 +146,8 @@ class PublishWindowTest {
         .send(ack(2, false))
         .start();
     Channel channel = confirmingChannel(1);
-    CompletableFuture<Void> first = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    CompletableFuture<Void> first =
+        channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY);
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> channel.basicPublish("", "q", BasicProperties.EMPTY, BODY))
@@ -158,7 +161,8 @@ class PublishWindowTest {
 
     server.resume();
     first.get(5, TimeUnit.SECONDS);
-    CompletableFuture<Void> next = channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    CompletableFuture<Void> next =
+        channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY);
     next.get(5, TimeUnit.SECONDS); // the server acks sequence 2: the numbers still match
     server.awaitDone(Duration.ofSeconds(5));
     assertThat(published).hasSize(2);
@@ -176,7 +180,7 @@ class PublishWindowTest {
     Channel channel = confirmingChannel(10);
     List<CompletableFuture<Void>> confirms = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 4; i++) {
-      confirms.add(channel.basicPublish("", "q", BasicProperties.EMPTY, BODY));
+      confirms.add(channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY));
     }
 
     confirms.get(0).get(5, TimeUnit.SECONDS);
@@ -188,8 +192,86 @@ class PublishWindowTest {
           .isInstanceOf(PublishNackedException.class)
           .hasMessageContaining(String.valueOf(failed + 1));
     }
-    // Settled, nacks included, nothing is left to wait for.
+    // waitForConfirms reports the first nack since its previous call, once.
+    assertThatThrownBy(() -> channel.waitForConfirms(Duration.ofSeconds(1)))
+        .isInstanceOf(PublishNackedException.class)
+        .extracting(e -> ((PublishNackedException) e).sequenceNumber())
+        .isEqualTo(2L);
     assertThatCode(() -> channel.waitForConfirms(Duration.ofSeconds(1))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void publishesWithoutFuturesAreCountedAndTheirNacksReportedByWaitForConfirms() {
+    confirmModeScript()
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .send(ack(1, false), nack(3, true))
+        .expectPublish(1, published::add)
+        .send(ack(4, false))
+        .start();
+    Channel channel = confirmingChannel(10);
+    for (int i = 0; i < 3; i++) channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+
+    assertThatThrownBy(() -> channel.waitForConfirms(Duration.ofSeconds(5)))
+        .isInstanceOf(PublishNackedException.class)
+        .hasMessageContaining("sequence number 2");
+    channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    assertThatCode(() -> channel.waitForConfirms(Duration.ofSeconds(5))).doesNotThrowAnyException();
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(5);
+  }
+
+  @Test
+  void waitForConfirmsTimesOutNamingTheFirstUnansweredPublish() {
+    confirmModeScript()
+        .expectPublish(1, published::add)
+        .expectPublish(1, published::add)
+        .send(ack(1, false))
+        .start();
+    Channel channel = confirmingChannel(10);
+    channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+    channel.basicPublish("", "q", BasicProperties.EMPTY, BODY);
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> channel.waitForConfirms(Duration.ofMillis(500)))
+        .isInstanceOf(AmqpTimeoutException.class)
+        .hasMessage(
+            "channel 1: publishes up to sequence number 2 still unconfirmed after PT0.5S, from 2 on");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(450L, 4000L);
+  }
+
+  @Test
+  void waitForConfirmsFailsWithTheCloseWhenTheChannelClosesFirst() {
+    confirmModeScript()
+        .expectPublish(1, published::add)
+        .send(
+            Frame.method(
+                1,
+                20,
+                40,
+                Arguments.create()
+                    .shortUint(404)
+                    .shortString("NOT_FOUND - no exchange 'x'")
+                    .shortUint(60)
+                    .shortUint(40)))
+        .start();
+    Channel channel = confirmingChannel(10);
+    channel.basicPublish("x", "q", BasicProperties.EMPTY, BODY);
+
+    assertThatThrownBy(() -> channel.waitForConfirms(Duration.ofSeconds(5)))
+        .isInstanceOf(ChannelClosedException.class)
+        .hasMessageContaining("404");
+  }
+
+  @Test
+  void aPublishWithAFutureNeedsConfirmMode() {
+    server.handshake(0).acceptChannelOpen(1).start();
+    Channel channel = openChannel();
+
+    assertThatThrownBy(() -> channel.basicPublishWithConfirm("", "q", BasicProperties.EMPTY, BODY))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("channel 1 is not in confirm mode: call confirmSelect first");
+    assertThat(channel.isOpen()).isTrue();
   }
 
   @Test

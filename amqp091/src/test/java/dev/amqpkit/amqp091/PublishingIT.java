@@ -83,7 +83,7 @@ class PublishingIT {
                     // Sizes from a few bytes to several frames of 4 KiB.
                     int size = (i * 997 + thread * 131) % 12_000;
                     confirms.add(
-                        channel.basicPublish(
+                        channel.basicPublishWithConfirm(
                             "", queue, BasicProperties.EMPTY, body(thread, i, size)));
                   }
                   return confirms;
@@ -127,7 +127,7 @@ class PublishingIT {
                     // Odd messages are large (up to 3 MiB), even ones small.
                     int size = i % 2 == 1 ? 1_000_000 * (1 + (thread + i) % 3) : 100 + i;
                     confirms.add(
-                        channel.basicPublish(
+                        channel.basicPublishWithConfirm(
                             "", queue, BasicProperties.EMPTY, body(thread, i, size)));
                     // Another method on the same channel goes before or after a body, never inside.
                     channel.basicQos(10);

@@ -101,7 +101,7 @@ class QueueAndExchangeIT extends ChannelFixture {
     channel.exchangeDeclare(ExchangeSpec.of(exchange, ExchangeSpec.FANOUT).internal());
     channel.confirmSelect();
 
-    var future = channel.basicPublish(exchange, "", BasicProperties.EMPTY, new byte[1]);
+    var future = channel.basicPublishWithConfirm(exchange, "", BasicProperties.EMPTY, new byte[1]);
 
     assertThat(future)
         .failsWithin(Duration.ofSeconds(10))

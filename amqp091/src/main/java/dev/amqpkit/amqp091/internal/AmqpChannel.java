@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpChannel implements Channel {
   private static final Logger log = LoggerFactory.getLogger(AmqpChannel.class);
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final AmqpConnection connection;
   private final int number;
@@ -369,45 +368,82 @@ final class AmqpChannel implements Channel {
   }
 
   @Override
-  public CompletableFuture<Void> basicPublish(
+  public void basicPublish(
       String exchange, String routingKey, BasicProperties properties, byte[] body) {
-    return publish(exchange, routingKey, false, properties, body);
+    publish(exchange, routingKey, false, properties, body, PublishWindow.NO_FUTURE);
   }
 
   @Override
-  public CompletableFuture<Void> basicPublishMandatory(
+  public void basicPublishMandatory(
       String exchange, String routingKey, BasicProperties properties, byte[] body) {
-    return publish(exchange, routingKey, true, properties, body);
+    publish(exchange, routingKey, true, properties, body, PublishWindow.NO_FUTURE);
   }
 
-  private CompletableFuture<Void> publish(
+  @Override
+  public CompletableFuture<Void> basicPublishWithConfirm(
+      String exchange, String routingKey, BasicProperties properties, byte[] body) {
+    return publishWithConfirm(exchange, routingKey, false, properties, body);
+  }
+
+  @Override
+  public CompletableFuture<Void> basicPublishMandatoryWithConfirm(
+      String exchange, String routingKey, BasicProperties properties, byte[] body) {
+    return publishWithConfirm(exchange, routingKey, true, properties, body);
+  }
+
+  private CompletableFuture<Void> publishWithConfirm(
       String exchange,
       String routingKey,
       boolean mandatory,
       BasicProperties properties,
       byte[] body) {
+    if (!confirmMode) {
+      throw new IllegalStateException(
+          "channel " + number + " is not in confirm mode: call confirmSelect first");
+    }
+    PublishWindow.PendingConfirm confirm = new PublishWindow.PendingConfirm();
+    publish(exchange, routingKey, mandatory, properties, body, confirm);
+    return confirm;
+  }
+
+  /**
+   * Publishes; in confirm mode the publish takes a place in the window, with {@code confirm} as its
+   * future or {@link PublishWindow#NO_FUTURE} for none.
+   */
+  private void publish(
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      BasicProperties properties,
+      byte[] body,
+      PublishWindow.PendingConfirm confirm) {
+    checkPublish(exchange, routingKey, body);
+    BasicProperties props = properties == null ? BasicProperties.EMPTY : properties;
+    if (!confirmMode) {
+      connection.sendPublish(number, exchange, routingKey, mandatory, props, body, null, null);
+      return;
+    }
+    window.reserve(connection.options.rpcTimeout(), number);
+    long sequence;
+    try {
+      sequence =
+          connection.sendPublish(
+              number, exchange, routingKey, mandatory, props, body, window, confirm);
+    } catch (RuntimeException e) {
+      // Not queued: nothing was sent, and the place is free again. Queued: the connection failed
+      // while writing it and has closed the channel, failing its future; the closed window no
+      // longer counts places.
+      window.unreserve();
+      throw e;
+    }
+    if (sequence < 0) throw closeCause; // queued as the channel closed: nothing will confirm it
+  }
+
+  private void checkPublish(String exchange, String routingKey, byte[] body) {
     Objects.requireNonNull(exchange, "exchange == null (the default exchange is \"\")");
     Objects.requireNonNull(routingKey, "routingKey == null");
     Objects.requireNonNull(body, "body == null");
-    BasicProperties props = properties == null ? BasicProperties.EMPTY : properties;
     ensureOpen();
-    if (!confirmMode) {
-      connection.sendPublish(number, exchange, routingKey, mandatory, props, body, null, null);
-      return DONE;
-    }
-    window.reserve(connection.options.rpcTimeout(), number);
-    PublishWindow.PendingConfirm confirm = new PublishWindow.PendingConfirm();
-    try {
-      connection.sendPublish(number, exchange, routingKey, mandatory, props, body, window, confirm);
-    } catch (RuntimeException e) {
-      // Not queued: nothing was sent, and the place is free again. Queued: the connection failed
-      // while writing it, and closing the channel fails the publish with the cause.
-      if (confirm.sequence == 0) window.unreserve();
-      if (confirm.sequence <= 0) confirm.completeExceptionally(e);
-      throw e;
-    }
-    if (confirm.sequence < 0) confirm.completeExceptionally(closeCause);
-    return confirm;
   }
 
   @Override
@@ -485,35 +521,14 @@ final class AmqpChannel implements Channel {
 
   @Override
   public void waitForConfirms(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout == null");
     if (!confirmMode)
       throw new IllegalStateException("channel " + number + " is not in confirm mode");
-    List<PublishWindow.PendingConfirm> outstanding = window.unsettled();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    PublishNackedException nacked = null;
-    for (PublishWindow.PendingConfirm f : outstanding) {
-      try {
-        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        throw new AmqpTimeoutException(
-            "channel " + number + ": publishes still unconfirmed after " + timeout);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AmqpException("interrupted while waiting for confirms", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof PublishNackedException n) {
-          if (nacked == null) nacked = n;
-        } else if (e.getCause() instanceof AmqpException a) {
-          throw a;
-        } else {
-          throw new AmqpException("confirm failed", e.getCause());
-        }
-      }
-    }
-    if (nacked != null) throw nacked;
+    window.awaitSettled(timeout, number);
   }
 
   private void confirm(long sequence, boolean multiple, boolean ack) {
-    PublishWindow.PendingConfirm settled = window.settle(sequence, multiple);
+    PublishWindow.PendingConfirm settled = window.settle(sequence, multiple, ack);
     if (settled == null && confirmListeners.isEmpty()) return;
     // Completing a future runs what the application chained to it: never on the I/O thread.
     // One task per confirm frame, in arrival order, with the listeners.

@@ -608,7 +608,7 @@ public final class AmqpConnection implements Connection {
     }
   }
 
-  void sendPublish(
+  long sendPublish(
       int channel,
       String exchange,
       String routingKey,
@@ -619,7 +619,7 @@ public final class AmqpConnection implements Connection {
       PublishWindow.PendingConfirm confirm) {
     ensureOpen();
     try {
-      writer.writePublish(
+      return writer.writePublish(
           channel, exchange, routingKey, mandatory, props, body, frameMax, sequencer, confirm);
     } catch (FrameWriter.NoRoomException e) {
       throw new AmqpTimeoutException(e.getMessage());

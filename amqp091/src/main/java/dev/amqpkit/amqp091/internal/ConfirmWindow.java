@@ -29,24 +29,35 @@ final class ConfirmWindow<T> {
 
   /**
    * Takes back the last {@link #add}, for a publish that never reached the wire: the broker numbers
-   * only what it receives.
+   * only what it receives. Returns its item, or null if it was settled already.
    *
    * @throws IllegalStateException if {@code sequence} is not the last one added
    */
-  void removeLast(long sequence) {
+  @SuppressWarnings("unchecked")
+  T removeLast(long sequence) {
     if (sequence != nextSequence - 1 || count == 0) {
       throw new IllegalStateException("sequence " + sequence + " is not the last one added");
     }
     int slot = (head + count - 1) % slots.length;
-    if (slots[slot] != null) outstanding--;
+    T item = (T) slots[slot];
+    if (item != null) outstanding--;
     slots[slot] = null;
     count--;
     nextSequence--;
+    return item;
   }
 
   /** The sequence number the next {@link #add} returns. */
   long nextSequence() {
     return nextSequence;
+  }
+
+  /**
+   * The lowest sequence number not settled; {@link #nextSequence} when every one is. (The head is
+   * never a settled slot: settling trims past them.)
+   */
+  long firstUnsettled() {
+    return headSequence;
   }
 
   /** How many publishes are not settled. */
@@ -92,6 +103,7 @@ final class ConfirmWindow<T> {
       count--;
       headSequence++;
     }
+    trimHead(); // past publishes settled one by one before
   }
 
   /** Every unsettled item, in order, without settling them. */

@@ -133,22 +133,26 @@ final class FrameWriter {
    * back: the broker will number it next on its channel.
    */
   interface PublishSequencer {
-    void queued(PublishWindow.PendingConfirm confirm);
+    /**
+     * Returns the publish's sequence number, or -1 if the channel closed: nothing will confirm it.
+     */
+    long queued(PublishWindow.PendingConfirm confirm);
 
     /**
      * Takes back the last {@link #queued}: the writer removed the publish before any of it went.
      */
-    void unqueued(PublishWindow.PendingConfirm confirm);
+    void unqueued(long sequence);
   }
 
   /**
    * Writes a {@code basic.publish} and its content. On a channel in confirm mode {@code sequencer}
    * numbers the publish, in wire order.
    *
+   * @return the sequence number {@code sequencer} gave the publish; 0 without one
    * @throws NoRoomException if nothing could be queued within the wait; nothing was
    * @throws IOException if the connection failed, before or while the message was written
    */
-  void writePublish(
+  long writePublish(
       int channel,
       String exchange,
       String routingKey,
@@ -168,7 +172,7 @@ final class FrameWriter {
       int sizeAt = beginFrame(scratch, HEADER, channel);
       ContentHeader.encode(scratch, body.length, properties);
       endFrame(scratch, sizeAt);
-      appendContent(channel, body, frameMax, sequencer, confirm);
+      return appendContent(channel, body, frameMax, sequencer, confirm);
     } finally {
       lock.unlock();
     }
@@ -210,7 +214,7 @@ final class FrameWriter {
    * call waits until the flusher has written it, so the caller may reuse its array on return and
    * memory stays bounded whatever the message size.
    */
-  private void appendContent(
+  private long appendContent(
       int channel,
       byte[] body,
       int frameMax,
@@ -234,12 +238,13 @@ final class FrameWriter {
       }
       pending.put((byte) FrameReader.FRAME_END);
     }
-    if (sequencer != null) sequencer.queued(confirm);
+    long sequence = sequencer == null ? 0 : sequencer.queued(confirm);
     wakeFlusher();
     if (byReference) {
       slicesQueued += pendingSlices.count - slicesBefore;
-      awaitWritten(channel, body.length, start, slicesBefore, sequencer, confirm);
+      awaitWritten(channel, body.length, start, slicesBefore, sequencer, sequence);
     }
+    return sequence;
   }
 
   private static void encodeBody(Encoder e, int channel, byte[] body, int frameMax) {
@@ -260,12 +265,7 @@ final class FrameWriter {
    * fails.
    */
   private void awaitWritten(
-      int channel,
-      int size,
-      int start,
-      int slicesBefore,
-      PublishSequencer sequencer,
-      PublishWindow.PendingConfirm confirm)
+      int channel, int size, int start, int slicesBefore, PublishSequencer sequencer, long sequence)
       throws IOException {
     long target = slicesQueued;
     int end = pending.position();
@@ -295,7 +295,7 @@ final class FrameWriter {
         pending.position(start);
         pendingSlices.truncate(slicesBefore);
         slicesQueued -= endSlices - slicesBefore;
-        if (sequencer != null) sequencer.unqueued(confirm);
+        if (sequencer != null) sequencer.unqueued(sequence);
         throw new NoRoomException(
             (interrupted ? "interrupted" : "no room for " + waitedMillis() + " ms")
                 + " before a "

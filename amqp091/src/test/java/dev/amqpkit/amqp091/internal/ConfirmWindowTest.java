@@ -204,6 +204,7 @@ class ConfirmWindowTest {
       }
       assertThat(window.outstanding()).isEqualTo(model.size());
       assertThat(window.nextSequence()).isEqualTo(next);
+      assertThat(window.firstUnsettled()).isEqualTo(model.isEmpty() ? next : model.firstKey());
       assertThat(window.unsettled()).isEqualTo(new ArrayList<>(model.values()));
       mostOutstanding = Math.max(mostOutstanding, model.size());
     }

@@ -149,8 +149,9 @@ public interface Channel extends AutoCloseable {
       String exchange, String routingKey, BasicProperties properties, byte[] body);
 
   /**
-   * As {@link #basicPublishWithConfirm}, for a mandatory message (see {@link
-   * #basicPublishMandatory}).
+   * As {@link #basicPublishWithConfirm}, for a mandatory message: if no queue takes it, the broker
+   * returns it (to {@link ChannelListener#returned} too) and the future fails with {@link
+   * PublishReturnedException}, which carries it.
    */
   CompletableFuture<Void> basicPublishMandatoryWithConfirm(
       String exchange, String routingKey, BasicProperties properties, byte[] body);

@@ -1,6 +1,7 @@
 package dev.amqpkit.amqp091;
 
 import dev.amqpkit.amqp091.internal.AmqpConnection;
+import dev.amqpkit.amqp091.internal.RecoveringConnection;
 import java.time.Duration;
 import java.util.Map;
 
@@ -42,7 +43,9 @@ public interface Connection extends AutoCloseable {
    *     e.g. 530 NOT_ALLOWED for a virtual host the user may not use
    */
   static Connection open(ConnectionOptions options) {
-    return AmqpConnection.open(options);
+    return options.recovery().enabled()
+        ? RecoveringConnection.open(options)
+        : AmqpConnection.open(options);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.amqpkit.amqp091;
 
+import dev.amqpkit.common.Recovery;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -50,6 +51,7 @@ public final class ConnectionOptions {
   private final String connectionName;
   private final Map<String, Object> clientProperties;
   private final Executor consumerExecutor;
+  private final Recovery recovery;
 
   private ConnectionOptions(Builder b) {
     endpoints =
@@ -73,6 +75,7 @@ public final class ConnectionOptions {
     connectionName = b.connectionName;
     clientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
     consumerExecutor = b.consumerExecutor;
+    recovery = b.recovery;
   }
 
   public static Builder builder() {
@@ -181,6 +184,11 @@ public final class ConnectionOptions {
     return consumerExecutor;
   }
 
+  /** Whether and how the connection heals itself after a failure; on by default. */
+  public Recovery recovery() {
+    return recovery;
+  }
+
   @Override
   public String toString() {
     return "ConnectionOptions{"
@@ -194,6 +202,8 @@ public final class ConnectionOptions {
         + saslMechanism
         + ", heartbeat="
         + heartbeat
+        + ", "
+        + recovery
         + "}";
   }
 
@@ -217,6 +227,7 @@ public final class ConnectionOptions {
     private String connectionName;
     private final Map<String, Object> clientProperties = new LinkedHashMap<>();
     private Executor consumerExecutor;
+    private Recovery recovery = Recovery.defaults();
 
     private Builder() {}
 
@@ -239,6 +250,7 @@ public final class ConnectionOptions {
       connectionName = o.connectionName;
       clientProperties.putAll(o.clientProperties);
       consumerExecutor = o.consumerExecutor;
+      recovery = o.recovery;
     }
 
     /**
@@ -472,6 +484,15 @@ public final class ConnectionOptions {
     /** Runs consumer callbacks here, one at a time per channel. The caller owns its lifecycle. */
     public Builder consumerExecutor(Executor executor) {
       this.consumerExecutor = Objects.requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /**
+     * Whether and how the connection heals itself after a failure (see {@link Recovery}); {@link
+     * Recovery#disabled()} for a connection that stays closed once it fails.
+     */
+    public Builder recovery(Recovery recovery) {
+      this.recovery = Objects.requireNonNull(recovery, "recovery == null");
       return this;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp091.Arguments;
 import dev.amqpkit.testkit.amqp091.Frame;
 import dev.amqpkit.testkit.amqp091.ScriptedServer;
@@ -653,6 +654,8 @@ class BadPeerTest {
 
   private ConnectionOptions.Builder options() {
     return ConnectionOptions.builder()
+        // The bare client: these tests are about how a failure ends the connection.
+        .recovery(Recovery.disabled())
         .endpoint(server.host(), server.port())
         .heartbeat(Duration.ZERO)
         .connectionTimeout(WAIT)

@@ -3,6 +3,7 @@ package dev.amqpkit.amqp091;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp091.ScriptedServer;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,6 +34,8 @@ class BoundedWaitsTest {
     connection =
         Connection.open(
             ConnectionOptions.builder()
+                // The bare client: these tests are about how a failure ends the connection.
+                .recovery(Recovery.disabled())
                 .endpoint(server.host(), server.port())
                 .heartbeat(Duration.ZERO)
                 .rpcTimeout(SHORT)

@@ -169,6 +169,35 @@ class ChannelIT extends ChannelFixture {
   }
 
   @Test
+  void aReturnedMandatoryPublishFailsItsFutureAndOnlyItsOwn(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("routed");
+    channel.queueDeclare(QueueSpec.named(queue));
+    channel.confirmSelect();
+    String nowhere = broker.queueName("nowhere");
+
+    CompletableFuture<Void> routed =
+        channel.basicPublishMandatoryWithConfirm("", queue, null, new byte[1]);
+    CompletableFuture<Void> unroutable =
+        channel.basicPublishMandatoryWithConfirm("", nowhere, null, "lost".getBytes(UTF_8));
+    CompletableFuture<Void> routedAgain =
+        channel.basicPublishMandatoryWithConfirm("", queue, null, new byte[1]);
+
+    assertThat(routed).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(routedAgain).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(unroutable)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(
+            PublishReturnedException.class,
+            e -> {
+              assertThat(e.returned().replyCode()).isEqualTo(312);
+              assertThat(e.returned().routingKey()).isEqualTo(nowhere);
+              assertThat(e.returned().body()).isEqualTo("lost".getBytes(UTF_8));
+            });
+  }
+
+  @Test
   void exchangesBindAndRoute(RabbitMq broker) {
     String source = broker.exchangeName("src");
     String destination = broker.exchangeName("dst");

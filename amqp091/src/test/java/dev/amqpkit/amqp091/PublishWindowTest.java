@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp091.Arguments;
 import dev.amqpkit.testkit.amqp091.Frame;
 import dev.amqpkit.testkit.amqp091.ScriptedServer;
@@ -46,6 +47,8 @@ class PublishWindowTest {
     connection =
         Connection.open(
             ConnectionOptions.builder()
+                // The bare client: these tests are about how a failure ends the connection.
+                .recovery(Recovery.disabled())
                 .endpoint(server.host(), server.port())
                 .heartbeat(Duration.ZERO)
                 .rpcTimeout(SHORT)

@@ -23,11 +23,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
@@ -412,7 +408,7 @@ public final class RabbitMqExternalAuth implements AutoCloseable {
       case "registered" -> {}
       case "missing" -> {
         try {
-          run(PLUGIN_TIMEOUT, List.of("rabbitmq-plugins", "enable", PLUGIN));
+          Commands.run(PLUGIN_TIMEOUT, List.of("rabbitmq-plugins", "enable", PLUGIN), null);
         } catch (IOException e) {
           throw new Unavailable("cannot enable " + PLUGIN + ": " + e.getMessage());
         }
@@ -512,7 +508,8 @@ public final class RabbitMqExternalAuth implements AutoCloseable {
       case "nothing" -> {
         return;
       }
-      case "disable_plugin" -> run(PLUGIN_TIMEOUT, List.of("rabbitmq-plugins", "disable", PLUGIN));
+      case "disable_plugin" ->
+          Commands.run(PLUGIN_TIMEOUT, List.of("rabbitmq-plugins", "disable", PLUGIN), null);
       case "restored" -> {}
       default -> throw new IOException("unexpected answer while restoring the node: " + answer);
     }
@@ -536,7 +533,7 @@ public final class RabbitMqExternalAuth implements AutoCloseable {
     command.add("rabbitmqctl");
     command.add("-q");
     command.addAll(List.of(args));
-    return run(timeout, command);
+    return Commands.run(timeout, command, null);
   }
 
   // ---- certificates ----
@@ -701,7 +698,7 @@ public final class RabbitMqExternalAuth implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(args));
-    run(COMMAND_TIMEOUT, command, directory);
+    Commands.run(COMMAND_TIMEOUT, command, directory);
   }
 
   // ---- files, ports, processes ----
@@ -766,67 +763,5 @@ public final class RabbitMqExternalAuth implements AutoCloseable {
       throw new IllegalArgumentException(
           "a name here is 1 to 64 letters, digits, '.', '_' or '-': " + name);
     }
-  }
-
-  private static String run(Duration timeout, List<String> command) throws IOException {
-    return run(timeout, command, null);
-  }
-
-  /**
-   * Runs a command and returns its output (standard output and error, trimmed).
-   *
-   * @throws IOException if it cannot start, runs longer than the timeout (it is then killed), or
-   *     exits with a status other than 0; the message carries the output
-   */
-  private static String run(Duration timeout, List<String> command, Path directory)
-      throws IOException {
-    // The program and its first argument that is not an option: "rabbitmqctl eval".
-    String name =
-        command.get(0).replaceAll(".*/", "")
-            + command.stream()
-                .skip(1)
-                .filter(a -> !a.startsWith("-"))
-                .findFirst()
-                .map(a -> " " + a)
-                .orElse("");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    if (directory != null) builder.directory(directory.toFile());
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IOException("cannot run " + name + ": " + e.getMessage(), e);
-    }
-    CompletableFuture<byte[]> output = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (InputStream in = process.getInputStream()) {
-                output.complete(in.readAllBytes());
-              } catch (IOException e) {
-                output.completeExceptionally(e);
-              }
-            },
-            "amqpkit-testkit-command-output");
-    reader.setDaemon(true);
-    reader.start();
-    String text;
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(name + " did not finish within " + timeout.toSeconds() + " s");
-      }
-      text = new String(output.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8).trim();
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running " + name, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("cannot read the output of " + name, e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IOException(name + " exited with " + process.exitValue() + ": " + text);
-    }
-    return text;
   }
 }

@@ -17,6 +17,7 @@ import dev.amqpkit.amqp091.DeliveryHandler;
 import dev.amqpkit.amqp091.ExchangeSpec;
 import dev.amqpkit.amqp091.MessageTooLargeException;
 import dev.amqpkit.amqp091.PublishNackedException;
+import dev.amqpkit.amqp091.PublishReturnedException;
 import dev.amqpkit.amqp091.QosScope;
 import dev.amqpkit.amqp091.QueueDeclareOk;
 import dev.amqpkit.amqp091.QueueSpec;
@@ -58,6 +59,25 @@ final class AmqpChannel implements Channel {
 
   private volatile ChannelClosedException closeCause;
   private volatile Rpc pending;
+
+  // For a channel that recovers: what deliveries' tags are shifted by, the highest tag the broker
+  // gave (written by the reader thread), and who takes unconfirmed publishes when the connection
+  // fails.
+  private volatile long deliveryTagOffset;
+  private volatile long lastDeliveryTag;
+  private volatile OrphanHandler orphanHandler;
+
+  /**
+   * Takes the unconfirmed publishes of a channel whose connection failed, instead of failing them.
+   */
+  interface OrphanHandler {
+    /**
+     * Returns whether it takes {@code unconfirmed} (in publish order) to send again; if not, their
+     * futures fail with {@code cause}.
+     */
+    boolean adopt(List<PublishWindow.PendingConfirm> unconfirmed, ChannelClosedException cause);
+  }
+
   private final CompletableFuture<Void> closeOk = new CompletableFuture<>();
 
   // Publisher confirms: the unconfirmed publishes and the limit on their number.
@@ -402,6 +422,10 @@ final class AmqpChannel implements Channel {
           "channel " + number + " is not in confirm mode: call confirmSelect first");
     }
     PublishWindow.PendingConfirm confirm = new PublishWindow.PendingConfirm();
+    if (mandatory) {
+      confirm.mandatoryExchange = exchange;
+      confirm.mandatoryRoutingKey = routingKey;
+    }
     publish(exchange, routingKey, mandatory, properties, body, confirm);
     return confirm;
   }
@@ -539,8 +563,10 @@ final class AmqpChannel implements Channel {
           for (PublishWindow.PendingConfirm f = settled; f != null; f = next) {
             next = f.next;
             f.next = null; // a future the application keeps must not keep the others
-            if (ack) f.complete(null);
-            else f.completeExceptionally(new PublishNackedException(f.sequence));
+            if (!ack) f.completeExceptionally(new PublishNackedException(f.sequence));
+            else if (f.returned != null)
+              f.completeExceptionally(new PublishReturnedException(f.returned));
+            else f.complete(null);
           }
           if (confirmListeners.isEmpty()) return; // iterating would allocate
           for (ConfirmListener l : confirmListeners) {
@@ -618,10 +644,13 @@ final class AmqpChannel implements Channel {
     Rpc rpc = pending;
     if (rpc != null) rpc.result.completeExceptionally(cause);
     List<PublishWindow.PendingConfirm> failed = window.close(cause);
+    OrphanHandler orphans = orphanHandler;
+    if (orphans != null && orphans.adopt(failed, cause)) failed = List.of();
     if (!failed.isEmpty()) {
+      List<PublishWindow.PendingConfirm> unconfirmed = failed;
       callbacks.execute(
           () -> {
-            for (PublishWindow.PendingConfirm f : failed) f.completeExceptionally(cause);
+            for (PublishWindow.PendingConfirm f : unconfirmed) f.completeExceptionally(cause);
           });
     }
     callbacks.execute(
@@ -886,10 +915,11 @@ final class AmqpChannel implements Channel {
             MalformedFrameException.UNEXPECTED_FRAME,
             "delivery for unknown consumer '" + deliver.consumerTag() + "' on channel " + number);
       }
+      lastDeliveryTag = deliver.deliveryTag();
       Delivery delivery =
           new Delivery(
               deliver.consumerTag(),
-              deliver.deliveryTag(),
+              deliver.deliveryTag() + deliveryTagOffset,
               deliver.redelivered(),
               deliver.exchange(),
               deliver.routingKey(),
@@ -901,13 +931,15 @@ final class AmqpChannel implements Channel {
       ReturnedMessage returned =
           new ReturnedMessage(
               ret.replyCode(), ret.replyText(), ret.exchange(), ret.routingKey(), props, body);
+      if (confirmMode) window.returned(returned); // its future fails once the broker confirms it
       connection.dispatch(callbacks, () -> listeners.forEach(l -> l.returned(returned)));
     } else if (m instanceof Method.BasicGetOk ok) {
+      lastDeliveryTag = ok.deliveryTag();
       completeRpc(
           ok,
           new Delivery(
               "",
-              ok.deliveryTag(),
+              ok.deliveryTag() + deliveryTagOffset,
               ok.redelivered(),
               ok.exchange(),
               ok.routingKey(),
@@ -927,6 +959,46 @@ final class AmqpChannel implements Channel {
           delivery.deliveryTag(),
           e);
     }
+  }
+
+  // ---- for a channel that recovers (RecoveringChannel) ----
+
+  /**
+   * Shifts the tags of deliveries by {@code offset}: the broker numbers a new channel's deliveries
+   * from 1, and a recovered channel's must not meet tags the application still holds. Set before
+   * anything is consumed; acknowledgements take the broker's own numbers.
+   */
+  void deliveryTagOffset(long offset) {
+    this.deliveryTagOffset = offset;
+  }
+
+  long deliveryTagOffset() {
+    return deliveryTagOffset;
+  }
+
+  /** The highest delivery tag the broker has given on this channel, unshifted; 0 for none. */
+  long lastDeliveryTag() {
+    return lastDeliveryTag;
+  }
+
+  void orphanHandler(OrphanHandler handler) {
+    this.orphanHandler = handler;
+  }
+
+  /**
+   * Publishes a retained message, its record taking its place in the window in confirm mode: the
+   * record goes to the {@link OrphanHandler} if the connection fails before the broker answers.
+   */
+  void publish(RetainedPublish publish) {
+    publish.sequence = 0;
+    publish.returned = null; // a return to the failed channel: this time it may be routed
+    publish(
+        publish.exchange,
+        publish.routingKey,
+        publish.mandatory,
+        publish.properties,
+        publish.body,
+        publish);
   }
 
   @Override

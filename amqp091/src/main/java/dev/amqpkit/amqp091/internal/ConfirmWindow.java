@@ -106,6 +106,16 @@ final class ConfirmWindow<T> {
     trimHead(); // past publishes settled one by one before
   }
 
+  /** The oldest unsettled item that {@code test} accepts, or null. */
+  @SuppressWarnings("unchecked")
+  T first(java.util.function.Predicate<? super T> test) {
+    for (int i = 0; i < count; i++) {
+      T item = (T) slots[(head + i) % slots.length];
+      if (item != null && test.test(item)) return item;
+    }
+    return null;
+  }
+
   /** Every unsettled item, in order, without settling them. */
   @SuppressWarnings("unchecked")
   List<T> unsettled() {

@@ -47,7 +47,7 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
   static final PendingConfirm NO_FUTURE = new PendingConfirm();
 
   /** A publish's future, which learns its sequence number once the publish is queued. */
-  static final class PendingConfirm extends java.util.concurrent.CompletableFuture<Void> {
+  static class PendingConfirm extends java.util.concurrent.CompletableFuture<Void> {
     // 0 until queued, then its sequence number; -1 if queued after the channel closed.
     // Written under the window's lock, read by the publishing thread after the writer returns.
     volatile long sequence;
@@ -55,6 +55,16 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
     // (this field fits in the object's padding), a list per confirm frame would. Handed to the
     // completing thread with the chain, through the callback executor's lock.
     PendingConfirm next;
+    // For a mandatory publish with a future: where it went, to match a basic.return with, and the
+    // return once matched (under the window's lock), which fails the future when it is settled.
+    String mandatoryExchange;
+    String mandatoryRoutingKey;
+    dev.amqpkit.amqp091.ReturnedMessage returned;
+
+    /** Whether settling completes this future; not for a place held without one. */
+    boolean completes() {
+      return this != NO_FUTURE;
+    }
   }
 
   /** Links the publishes a confirm settles through {@link PendingConfirm#next}. */
@@ -64,7 +74,7 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
 
     @Override
     public void accept(PendingConfirm confirm) {
-      if (confirm == NO_FUTURE) return;
+      if (!confirm.completes()) return;
       if (head == null) head = confirm;
       else tail.next = confirm;
       tail = confirm;
@@ -141,10 +151,8 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
       if (reserved > 0) reserved--;
       // After a close nothing will confirm it; the publisher fails it once off the writer's lock.
       long sequence = closed != null ? -1 : unconfirmed.add(confirm);
-      if (confirm != NO_FUTURE) {
-        confirm.sequence = sequence;
-        lastFuture = confirm;
-      }
+      if (confirm != NO_FUTURE) confirm.sequence = sequence;
+      if (confirm.completes()) lastFuture = confirm;
       return sequence;
     } finally {
       lock.unlock();
@@ -184,7 +192,7 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
         chain.tail = null;
       } else {
         settled = unconfirmed.take(sequence);
-        if (settled == NO_FUTURE) settled = null;
+        if (settled != null && !settled.completes()) settled = null;
         firstSettled = sequence;
       }
       if (unconfirmed.outstanding() == before) return settled; // nothing of ours: a late confirm
@@ -273,6 +281,29 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
     }
   }
 
+  /**
+   * Matches a {@code basic.return} with its publish: the broker returns a message before it
+   * confirms it, in publish order, so it is the oldest unconfirmed mandatory publish to that
+   * exchange and routing key not yet matched. Returns false when none is (a publish without a
+   * future, or outside confirm mode).
+   */
+  boolean returned(dev.amqpkit.amqp091.ReturnedMessage message) {
+    lock.lock();
+    try {
+      PendingConfirm match =
+          unconfirmed.first(
+              c ->
+                  c.returned == null
+                      && message.exchange().equals(c.mandatoryExchange)
+                      && message.routingKey().equals(c.mandatoryRoutingKey));
+      if (match == null) return false;
+      match.returned = message;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The sequence number the next queued publish gets. */
   long nextSequence() {
     lock.lock();
@@ -284,8 +315,8 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
   }
 
   /**
-   * Refuses further publishes with {@code cause}, wakes every waiter, and returns the futures of
-   * the publishes that will never be confirmed now.
+   * Refuses further publishes with {@code cause}, wakes every waiter, and returns the publishes
+   * that will never be confirmed now, but for those held by {@link #NO_FUTURE}.
    */
   List<PendingConfirm> close(ChannelClosedException cause) {
     lock.lock();

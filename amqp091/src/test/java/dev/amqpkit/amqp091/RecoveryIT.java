@@ -1,0 +1,382 @@
+package dev.amqpkit.amqp091;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.amqpkit.common.Backoff;
+import dev.amqpkit.common.Recovery;
+import dev.amqpkit.testkit.FaultProxy;
+import dev.amqpkit.testkit.RabbitMq;
+import dev.amqpkit.testkit.RabbitMqControl;
+import dev.amqpkit.testkit.RequiresRabbitMq;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Connections that heal themselves, against RabbitMQ: cut and stalled by a TCP proxy in between,
+ * closed by the broker, and refused while it is "down".
+ */
+@RequiresRabbitMq
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class RecoveryIT {
+  private static final Recovery FAST =
+      Recovery.builder().backoff(Backoff.fixed(Duration.ofMillis(100))).build();
+
+  private FaultProxy proxy;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Events events = new Events();
+
+  /** What a connection's listener heard, in order. */
+  static final class Events implements ConnectionListener {
+    final List<String> heard = new CopyOnWriteArrayList<>();
+    final BlockingQueue<String> recovered = new LinkedBlockingQueue<>();
+
+    @Override
+    public void disconnected(ConnectionClosedException cause) {
+      heard.add("disconnected " + cause.initiator());
+    }
+
+    @Override
+    public void reconnecting(int attempt, Duration delay) {
+      heard.add("reconnecting " + attempt);
+    }
+
+    @Override
+    public void recovered() {
+      heard.add("recovered");
+      recovered.add("recovered");
+    }
+
+    @Override
+    public void queueRenamed(String oldName, String newName) {
+      heard.add("renamed");
+    }
+
+    @Override
+    public void gaveUp(Exception cause) {
+      heard.add("gave up");
+    }
+
+    @Override
+    public void closed(ConnectionClosedException cause) {
+      heard.add("closed " + cause.initiator());
+    }
+
+    void awaitRecovery() throws InterruptedException {
+      assertThat(recovered.poll(30, TimeUnit.SECONDS)).as("recovered within 30 s").isNotNull();
+    }
+  }
+
+  @BeforeEach
+  void startProxy(RabbitMq broker) throws IOException {
+    proxy = FaultProxy.start(broker.endpoint().host(), broker.endpoint().port());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : toClose) c.close();
+    proxy.close();
+  }
+
+  private ConnectionOptions.Builder throughProxy(RabbitMq broker) {
+    return ConnectionOptions.builder()
+        .uri(broker.uri())
+        .endpoints(List.of(new Endpoint(proxy.host(), proxy.port())))
+        .recovery(FAST);
+  }
+
+  private Connection open(ConnectionOptions options) {
+    Connection connection = Connection.open(options);
+    connection.addListener(events);
+    toClose.add(connection);
+    return connection;
+  }
+
+  /** A connection straight to the broker, without recovery, to watch what reaches it. */
+  private Channel direct(RabbitMq broker) {
+    Connection connection =
+        Connection.open(
+            ConnectionOptions.builder().uri(broker.uri()).recovery(Recovery.disabled()).build());
+    toClose.add(connection);
+    return connection.openChannel();
+  }
+
+  @Test
+  void aCutConnectionComesBackWithItsTopologyChannelsAndConsumers(RabbitMq broker)
+      throws Exception {
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    String exchange = broker.exchangeName("x");
+    channel.exchangeDeclare(ExchangeSpec.of(exchange, ExchangeSpec.FANOUT).autoDelete());
+    String queue = channel.queueDeclare(QueueSpec.serverNamed().exclusive()).queue();
+    channel.queueBind(queue, exchange, "", null);
+    channel.basicQos(10);
+    BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+    String tag = channel.basicConsume(queue, ConsumeOptions.defaults().autoAck(), received::add);
+
+    assertThat(proxy.cut()).isEqualTo(1);
+    events.awaitRecovery();
+
+    // The same objects work: the exclusive queue is back under a new name, bound, consumed.
+    channel.basicPublish(exchange, "", BasicProperties.EMPTY, "after".getBytes(UTF_8));
+    Delivery delivery = received.poll(10, TimeUnit.SECONDS);
+    assertThat(delivery).isNotNull();
+    assertThat(new String(delivery.body(), UTF_8)).isEqualTo("after");
+    assertThat(delivery.consumerTag()).isEqualTo(tag);
+    assertThat(events.heard)
+        .containsExactly("disconnected NETWORK", "reconnecting 1", "renamed", "recovered");
+    assertThat(connection.isOpen()).isTrue();
+    assertThat(channel.isOpen()).isTrue();
+    Channel direct = direct(broker);
+    assertThatThrownBy(() -> direct.queueDeclarePassive(queue))
+        .as("the old exclusive queue went with its connection")
+        .isInstanceOf(ChannelClosedException.class)
+        .hasMessageContaining("404");
+  }
+
+  @Test
+  void aConnectionTheBrokerClosesComesBack(RabbitMq broker) throws Exception {
+    String name = "amqpkit-recovery-" + System.nanoTime();
+    Connection connection =
+        open(
+            ConnectionOptions.builder()
+                .uri(broker.uri())
+                .connectionName(name)
+                .recovery(FAST)
+                .build());
+    Channel channel = connection.openChannel();
+    String queue = broker.queueName("forced");
+    channel.queueDeclare(QueueSpec.named(queue));
+
+    assertThat(RabbitMqControl.closeConnectionsNamed(name)).isEqualTo(1);
+    events.awaitRecovery();
+
+    channel.basicPublish("", queue, BasicProperties.EMPTY, new byte[1]);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> channel.queueDeclarePassive(queue).messageCount() == 1);
+    assertThat(events.heard).startsWith("disconnected BROKER");
+  }
+
+  @Test
+  void unconfirmedPublishesAreSentAgainSoThatNoneIsLost(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("lossless");
+    Channel watcher = direct(broker);
+    watcher.queueDeclare(QueueSpec.named(queue));
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    watcher.basicConsume(
+        queue, ConsumeOptions.defaults().autoAck(), d -> seen.add(new String(d.body(), UTF_8)));
+
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    channel.confirmSelect(200);
+    int count = 20_000;
+    List<CompletableFuture<Void>> confirms = new ArrayList<>();
+    int cuts = 0;
+    for (int i = 0; i < count; i++) {
+      byte[] body = ("m" + i).getBytes(UTF_8);
+      if (i % 2 == 0) confirms.add(channel.basicPublishWithConfirm("", queue, null, body));
+      else channel.basicPublish("", queue, null, body);
+      if (i % 5_000 == 2_500) {
+        // Each cut hits a live connection with publishes in flight.
+        int recovered = cuts;
+        await().atMost(Duration.ofSeconds(30)).until(() -> recoveries() == recovered);
+        assertThat(proxy.cut()).isEqualTo(1);
+        cuts++;
+      }
+    }
+    channel.waitForConfirms(Duration.ofSeconds(60));
+
+    assertThat(confirms).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen).hasSize(count));
+    assertThat(recoveries()).isEqualTo(4);
+  }
+
+  private long recoveries() {
+    return events.heard.stream().filter("recovered"::equals).count();
+  }
+
+  @Test
+  void publishesMadeWhileRecoveringWaitAndGoOutInOrder(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("buffered");
+    Channel watcher = direct(broker);
+    watcher.queueDeclare(QueueSpec.named(queue));
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    channel.confirmSelect();
+
+    proxy.refuse(true);
+    proxy.cut();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.heard.contains("reconnecting 2"));
+    List<CompletableFuture<Void>> confirms = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      // Returns at once: the publish waits in the buffer, not the caller.
+      confirms.add(channel.basicPublishWithConfirm("", queue, null, ("b" + i).getBytes(UTF_8)));
+    }
+    assertThat(confirms).noneMatch(CompletableFuture::isDone);
+    proxy.refuse(false);
+
+    CompletableFuture.allOf(confirms.toArray(new CompletableFuture<?>[0]))
+        .get(30, TimeUnit.SECONDS);
+    for (int i = 0; i < 50; i++) {
+      Delivery d = watcher.basicGetAutoAck(queue).orElseThrow();
+      assertThat(new String(d.body(), UTF_8)).isEqualTo("b" + i);
+    }
+  }
+
+  @Test
+  void withNoBufferAPublishWhileRecoveringFailsAtOnce(RabbitMq broker) throws Exception {
+    Connection connection =
+        open(throughProxy(broker).recovery(FAST.newBuilder().bufferedPublishes(0).build()).build());
+    Channel channel = connection.openChannel();
+    proxy.refuse(true);
+    proxy.cut();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.heard.contains("reconnecting 1"));
+
+    assertThatThrownBy(() -> channel.basicPublish("", "q", null, new byte[1]))
+        .isInstanceOf(ConnectionRecoveringException.class)
+        .hasMessageContaining("fail at once");
+    proxy.refuse(false);
+    events.awaitRecovery();
+    assertThatCode(() -> channel.basicPublish("", "q", null, new byte[1]))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void anAckForADeliveryFromBeforeTheRecoveryIsDroppedAndTheMessageComesAgain(RabbitMq broker)
+      throws Exception {
+    String queue = broker.queueName("stale");
+    direct(broker).queueDeclare(QueueSpec.named(queue));
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    BlockingQueue<Long> stale = new LinkedBlockingQueue<>();
+    channel.addListener(
+        new ChannelListener() {
+          @Override
+          public void staleAcknowledgement(long deliveryTag) {
+            stale.add(deliveryTag);
+          }
+        });
+    BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+    channel.basicConsume(queue, received::add);
+    channel.basicPublish("", queue, null, "once".getBytes(UTF_8));
+    Delivery first = received.poll(10, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    assertThat(first.redelivered()).isFalse();
+
+    proxy.cut();
+    events.awaitRecovery();
+    channel.basicAck(first.deliveryTag()); // not a 406 that closes the new channel
+
+    assertThat(stale.poll(10, TimeUnit.SECONDS)).isEqualTo(first.deliveryTag());
+    Delivery again = received.poll(10, TimeUnit.SECONDS);
+    assertThat(again).isNotNull();
+    assertThat(again.redelivered()).isTrue();
+    assertThat(again.deliveryTag()).isGreaterThan(first.deliveryTag());
+    channel.basicAck(again.deliveryTag());
+    assertThat(channel.isOpen()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> channel.queueDeclarePassive(queue).messageCount() == 0);
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void recoveryGivesUpAfterItsAttemptsAndFailsWhatWaits(RabbitMq broker) throws Exception {
+    Connection connection =
+        open(throughProxy(broker).recovery(FAST.newBuilder().maxAttempts(3).build()).build());
+    Channel channel = connection.openChannel();
+    channel.confirmSelect();
+    proxy.refuse(true);
+    proxy.cut();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.heard.contains("reconnecting 1"));
+    CompletableFuture<Void> waiting = channel.basicPublishWithConfirm("", "q", null, new byte[1]);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> events.heard.contains("closed NETWORK"));
+    assertThat(events.heard)
+        .containsExactly(
+            "disconnected NETWORK",
+            "reconnecting 1",
+            "reconnecting 2",
+            "reconnecting 3",
+            "gave up",
+            "closed NETWORK");
+    assertThat(waiting)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(ChannelClosedException.class)
+        .withMessageContaining("gave up recovering after 3 attempt(s)");
+    assertThat(connection.isOpen()).isFalse();
+    assertThat(channel.isOpen()).isFalse();
+    assertThatThrownBy(() -> channel.basicPublish("", "q", null, new byte[1]))
+        .isInstanceOf(ChannelClosedException.class);
+  }
+
+  @Test
+  void aStalledNetworkIsNoticedByHeartbeatsAndRecovered(RabbitMq broker) throws Exception {
+    Connection connection =
+        open(
+            throughProxy(broker)
+                .heartbeat(Duration.ofSeconds(1))
+                .connectionTimeout(Duration.ofSeconds(2))
+                .build());
+    Channel channel = connection.openChannel();
+    String queue = broker.queueName("stalled");
+    channel.queueDeclare(QueueSpec.named(queue));
+
+    proxy.stall();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> events.heard.contains("disconnected CLIENT"));
+    proxy.cut(); // what the stall held back goes nowhere
+    proxy.resume();
+    events.awaitRecovery();
+
+    channel.basicPublish("", queue, null, new byte[1]);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> channel.queueDeclarePassive(queue).messageCount() == 1);
+  }
+
+  @Test
+  void anApplicationCloseIsNotRecovered(RabbitMq broker) throws Exception {
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    connection.close();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.heard.contains("closed APPLICATION"));
+    assertThat(events.heard).containsExactly("closed APPLICATION");
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(proxy.openConnections()).isZero();
+  }
+
+  @Test
+  void aConnectionLevelErrorTheApplicationCausedIsNotRecovered(RabbitMq broker) throws Exception {
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+
+    // channel.flow(false) is not implemented by RabbitMQ: 540, a connection-level error.
+    assertThatThrownBy(() -> channel.channelFlow(false)).isInstanceOf(AmqpException.class);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !connection.isOpen());
+    assertThat(connection.closeCause().replyCode()).isEqualTo(540);
+    assertThat(events.heard).containsExactly("closed BROKER");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.amqpkit.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Injects real faults into the RabbitMQ node on this machine with {@code rabbitmqctl}: closes a
+ * client's connections from the broker's side (320 CONNECTION_FORCED), stops and starts the broker
+ * application. A test that stops the broker must start it again, whatever happens: {@link
+ * #restarting} does both.
+ *
+ * <p>Every call waits for {@code rabbitmqctl} to finish, bounded; failures are {@link
+ * UncheckedIOException}s carrying its output.
+ */
+public final class RabbitMqControl {
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+  private RabbitMqControl() {}
+
+  /**
+   * Closes, from the broker's side, every connection whose client named itself {@code
+   * connectionName} (the {@code connection_name} client property).
+   *
+   * @return how many were closed
+   */
+  public static int closeConnectionsNamed(String connectionName) {
+    String listing = rabbitmqctl("list_connections", "-s", "pid", "client_properties");
+    String needle = "{\"connection_name\",\"" + connectionName + "\"}";
+    List<String> pids = new ArrayList<>();
+    for (String line : listing.split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab > 0 && line.contains(needle)) pids.add(line.substring(0, tab).trim());
+    }
+    for (String pid : pids) rabbitmqctl("close_connection", pid, "closed by an amqpkit test");
+    return pids.size();
+  }
+
+  /** Stops the broker application ({@code rabbitmqctl stop_app}): the node stays up, AMQP stops. */
+  public static void stopApp() {
+    rabbitmqctl("stop_app");
+  }
+
+  /** Starts the broker application again and waits until it serves. */
+  public static void startApp() {
+    rabbitmqctl("start_app");
+    rabbitmqctl("await_startup");
+  }
+
+  /** Stops the broker, runs {@code whileDown}, and starts the broker again, always. */
+  public static void restarting(Runnable whileDown) {
+    stopApp();
+    try {
+      whileDown.run();
+    } finally {
+      startApp();
+    }
+  }
+
+  private static String rabbitmqctl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("rabbitmqctl");
+    command.add("-q");
+    command.addAll(List.of(args));
+    try {
+      return Commands.run(COMMAND_TIMEOUT, command, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

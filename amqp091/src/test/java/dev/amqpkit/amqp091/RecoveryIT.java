@@ -356,6 +356,40 @@ class RecoveryIT {
   }
 
   @Test
+  void aRefusedLoginEndsRecoveryUnlessToldToRetryIt(RabbitMq broker) throws Exception {
+    String user = "amqpkit-recovery-" + System.nanoTime();
+    RabbitMqControl.addUser(user, "first", broker.endpoint().virtualHost());
+    try {
+      ConnectionOptions.Builder asUser = throughProxy(broker).username(user).password("first");
+      Events retrying = new Events();
+      Connection patient =
+          Connection.open(
+              asUser.recovery(FAST.newBuilder().retryAuthenticationFailures(true).build()).build());
+      patient.addListener(retrying);
+      toClose.add(patient);
+      Connection strict = open(asUser.recovery(FAST).build());
+
+      RabbitMqControl.changePassword(user, "second");
+      proxy.cut();
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> events.heard.contains("closed NETWORK"));
+      assertThat(events.heard)
+          .containsExactly("disconnected NETWORK", "reconnecting 1", "gave up", "closed NETWORK");
+      assertThat(strict.closeCause())
+          .hasCauseInstanceOf(AuthenticationException.class)
+          .hasMessageContaining("gave up recovering the connection after 1 attempt(s)");
+      await().atMost(Duration.ofSeconds(15)).until(() -> retrying.heard.contains("reconnecting 3"));
+      assertThat(patient.isOpen()).isTrue();
+
+      RabbitMqControl.changePassword(user, "first");
+      retrying.awaitRecovery();
+      assertThat(patient.openChannel().isOpen()).isTrue();
+    } finally {
+      RabbitMqControl.deleteUser(user);
+    }
+  }
+
+  @Test
   void anApplicationCloseIsNotRecovered(RabbitMq broker) throws Exception {
     Connection connection = open(throughProxy(broker).build());
     Channel channel = connection.openChannel();

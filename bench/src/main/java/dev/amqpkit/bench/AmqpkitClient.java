@@ -3,21 +3,37 @@ package dev.amqpkit.bench;
 import dev.amqpkit.amqp091.BasicProperties;
 import dev.amqpkit.amqp091.Channel;
 import dev.amqpkit.amqp091.Connection;
+import dev.amqpkit.amqp091.ConnectionOptions;
+import dev.amqpkit.common.Recovery;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** amqpkit's AMQP 0-9-1 client, used the way its README shows. */
+/**
+ * amqpkit's AMQP 0-9-1 client, used the way its README shows: with the default self-healing
+ * connection, or the bare one ({@link Recovery#disabled()}).
+ */
 final class AmqpkitClient implements BenchClient {
+  private final boolean recovery;
+
+  AmqpkitClient(boolean recovery) {
+    this.recovery = recovery;
+  }
+
   @Override
   public String name() {
-    return "amqpkit";
+    return recovery ? "amqpkit" : "bare";
   }
 
   @Override
   public Session open(String uri) {
-    Connection connection = Connection.open(uri);
+    Connection connection =
+        Connection.open(
+            ConnectionOptions.builder()
+                .uri(uri)
+                .recovery(recovery ? Recovery.defaults() : Recovery.disabled())
+                .build());
     Channel channel = connection.openChannel();
     return new Session() {
       @Override

@@ -23,8 +23,19 @@ public final class SideBySide {
 
   record Figures(double messagesPerSecond, double cpuMicrosPerMessage, double bytesPerMessage) {}
 
-  /** One measured case: the same work for each client. */
-  record Case(String id, String title, String uri, int count, Workload workload) {}
+  /** One measured case: the same work for each client; the second client is the reference. */
+  record Case(
+      String id,
+      String title,
+      String uri,
+      int count,
+      Workload workload,
+      List<BenchClient> clients) {
+    Case(String id, String title, String uri, int count, Workload workload) {
+      this(
+          id, title, uri, count, workload, List.of(new AmqpkitClient(true), new ReferenceClient()));
+    }
+  }
 
   interface Workload {
     /** Sets up what the run needs (not measured) and returns the queue to use. */
@@ -53,7 +64,7 @@ public final class SideBySide {
     String uri = "amqp://guest:guest@127.0.0.1:5672/%2F";
     int runs = 3;
     double scale = 1.0;
-    List<String> wanted = List.of("a", "b", "c", "d4k", "d256k", "fa", "fb");
+    List<String> wanted = List.of("a", "b", "c", "d4k", "d256k", "r", "fa", "fb");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--uri" -> uri = args[++i];
@@ -113,6 +124,16 @@ public final class SideBySide {
               n256k,
               publishing(b, false, 256 * 1024, 1000)));
     }
+    if (wanted.contains("r")) {
+      cases.add(
+          new Case(
+              "r",
+              "(b) self-healing vs bare channel",
+              b,
+              n,
+              publishing(b, false, 100, 1000),
+              List.of(new AmqpkitClient(true), new AmqpkitClient(false))));
+    }
     if (wanted.contains("fa")) {
       cases.add(
           new Case(
@@ -132,7 +153,6 @@ public final class SideBySide {
               publishing(f, true, 100, 1000)));
     }
 
-    List<BenchClient> clients = List.of(new AmqpkitClient(), new ReferenceClient());
     System.out.printf(
         Locale.ROOT,
         "amqpkit vs %s on %s, Java %s, %d cores; median of %d runs; ratio = amqpkit / reference%n%n",
@@ -152,6 +172,7 @@ public final class SideBySide {
         "alloc B/msg");
     try {
       for (Case c : cases) {
+        List<BenchClient> clients = c.clients;
         // Warm both clients up on a fifth of the work, then alternate measured runs.
         for (BenchClient client : clients) measure(c, client, true);
         List<List<Figures>> results = new ArrayList<>();
@@ -162,8 +183,8 @@ public final class SideBySide {
         }
         Figures amqpkit = median(results.get(0));
         Figures reference = median(results.get(1));
-        print(c.id, c.count + " " + c.title, "amqpkit", amqpkit);
-        print("", "", "reference", reference);
+        print(c.id, c.count + " " + c.title, clients.get(0).name(), amqpkit);
+        print("", "", clients.get(1).name(), reference);
         System.out.printf(
             Locale.ROOT,
             "%-4s %-52s %-10s %12.2f %14.2f %14.2f%n%n",

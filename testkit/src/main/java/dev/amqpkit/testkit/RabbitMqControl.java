@@ -38,6 +38,20 @@ public final class RabbitMqControl {
     return pids.size();
   }
 
+  /** Adds a user with this password and every permission on the virtual host. */
+  public static void addUser(String name, String password, String virtualHost) {
+    rabbitmqctl("add_user", name, password);
+    rabbitmqctl("set_permissions", "-p", virtualHost, name, ".*", ".*", ".*");
+  }
+
+  public static void changePassword(String name, String password) {
+    rabbitmqctl("change_password", name, password);
+  }
+
+  public static void deleteUser(String name) {
+    rabbitmqctl("delete_user", name);
+  }
+
   /** Stops the broker application ({@code rabbitmqctl stop_app}): the node stays up, AMQP stops. */
   public static void stopApp() {
     rabbitmqctl("stop_app");

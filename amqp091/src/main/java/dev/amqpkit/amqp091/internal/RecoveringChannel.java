@@ -58,6 +58,19 @@ final class RecoveringChannel implements Channel {
   private final Object lock = new Object();
   private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ConfirmListener> confirmListeners = new CopyOnWriteArrayList<>();
+  // Forwards a delegate's confirms to confirmListeners; on the delegate only while there are some.
+  private final ConfirmListener confirmBridge =
+      new ConfirmListener() {
+        @Override
+        public void acked(long sequenceNumber, boolean multiple) {
+          for (ConfirmListener l : confirmListeners) l.acked(sequenceNumber, multiple);
+        }
+
+        @Override
+        public void nacked(long sequenceNumber, boolean multiple) {
+          for (ConfirmListener l : confirmListeners) l.nacked(sequenceNumber, multiple);
+        }
+      };
 
   // Guarded by lock.
   private AmqpChannel current; // null between a failure and the next attempt's channel
@@ -116,18 +129,8 @@ final class RecoveringChannel implements Channel {
             for (ChannelListener l : listeners) l.flow(active);
           }
         });
-    channel.addConfirmListener(
-        new ConfirmListener() {
-          @Override
-          public void acked(long sequenceNumber, boolean multiple) {
-            for (ConfirmListener l : confirmListeners) l.acked(sequenceNumber, multiple);
-          }
-
-          @Override
-          public void nacked(long sequenceNumber, boolean multiple) {
-            for (ConfirmListener l : confirmListeners) l.nacked(sequenceNumber, multiple);
-          }
-        });
+    // Only once the application listens: a confirm listener costs a thread hand-off per confirm.
+    if (!confirmListeners.isEmpty()) channel.addConfirmListener(confirmBridge);
   }
 
   // ---- waiting for the connection of the moment ----
@@ -233,6 +236,7 @@ final class RecoveringChannel implements Channel {
     synchronized (lock) {
       recovering = true;
       retireCurrent();
+      lock.notifyAll();
     }
   }
 
@@ -416,16 +420,23 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public boolean isOpen() {
-    synchronized (lock) {
-      return closeCause == null;
-    }
+    return closeCause() == null;
   }
 
+  /**
+   * Why the channel closed for good. A channel-level error is seen here as soon as the broker's
+   * close arrives, before listeners hear of it.
+   */
   @Override
   public ChannelClosedException closeCause() {
+    ChannelClosedException byBroker;
     synchronized (lock) {
-      return closeCause;
+      if (closeCause != null || current == null || current.isOpen()) return closeCause;
+      byBroker = current.closeCause();
+      if (byBroker.initiator() == CloseInitiator.NETWORK) return null; // recovering
     }
+    markClosed(byBroker);
+    return byBroker;
   }
 
   @Override
@@ -684,7 +695,11 @@ final class RecoveringChannel implements Channel {
         if (!lost(e)) throw closedBy(e);
         // Queued before the failure: the failed channel handed it over to be sent again.
         if (retained != null && retained.sequence > 0) return retained;
-        // Not queued: kept with what is published while recovering (next time round).
+        // Not queued: kept with what is published while recovering, once the connection says
+        // it failed (next time round).
+        synchronized (lock) {
+          while (current == channel && !recovering && closeCause == null) awaitChange(deadline);
+        }
       }
     }
   }
@@ -819,7 +834,12 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void addConfirmListener(ConfirmListener listener) {
-    confirmListeners.add(Objects.requireNonNull(listener, "listener == null"));
+    Objects.requireNonNull(listener, "listener == null");
+    synchronized (lock) {
+      boolean first = confirmListeners.isEmpty();
+      confirmListeners.add(listener);
+      if (first && current != null) current.addConfirmListener(confirmBridge);
+    }
   }
 
   /**

@@ -117,7 +117,9 @@ public interface Channel extends AutoCloseable {
    * <p>Safe to call from many threads. On a channel in confirm mode the call first waits, at most
    * the RPC timeout, while {@linkplain #confirmSelect(int) the window of unconfirmed publishes} is
    * full; {@link #waitForConfirms} and {@linkplain #addConfirmListener confirm listeners} then
-   * learn the broker's answer. This costs nothing per message beyond its frames; to follow one
+   * learn the broker's answer. On a bare connection this costs nothing per message beyond its
+   * frames; on a self-healing one (the default) the message is kept, with a copy of its body, until
+   * the broker confirms it, to be sent again should the connection fail first. To follow one
    * message, use {@link #basicPublishWithConfirm}.
    *
    * @throws ChannelClosedException if the channel is closed
@@ -182,8 +184,8 @@ public interface Channel extends AutoCloseable {
   // ---- confirm ----
 
   /**
-   * The number of unconfirmed publishes {@link #confirmSelect()} allows: 10,000, about 1 MiB of
-   * bookkeeping at most.
+   * The number of unconfirmed publishes {@link #confirmSelect()} allows: 10,000. On a self-healing
+   * connection, which keeps each unconfirmed message's body, that is as many bodies.
    */
   int DEFAULT_MAX_UNCONFIRMED = 10_000;
 

@@ -390,6 +390,106 @@ class RecoveryIT {
   }
 
   @Test
+  void aConsumerWhoseQueueWentIsLeftOutAndTheChannelKeepsWorking(RabbitMq broker) throws Exception {
+    String gone = broker.queueName("gone");
+    String kept = broker.queueName("kept");
+    Channel direct = direct(broker);
+    direct.queueDeclare(QueueSpec.named(gone));
+    direct.queueDeclare(QueueSpec.named(kept));
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    CompletableFuture<CloseInitiator> cancelled = new CompletableFuture<>();
+    channel.basicConsume(
+        gone,
+        ConsumeOptions.defaults().autoAck(),
+        new DeliveryHandler() {
+          @Override
+          public void handle(Delivery delivery) {}
+
+          @Override
+          public void cancelled(String consumerTag, CloseInitiator initiator) {
+            cancelled.complete(initiator);
+          }
+        });
+    BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+    channel.basicConsume(kept, ConsumeOptions.defaults().autoAck(), received::add);
+
+    proxy.refuse(true);
+    proxy.cut();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.heard.contains("reconnecting 1"));
+    direct.queueDelete(gone);
+    proxy.refuse(false);
+    events.awaitRecovery();
+
+    assertThat(cancelled).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(CloseInitiator.BROKER);
+    direct.basicPublish("", kept, null, "still".getBytes(UTF_8));
+    assertThat(received.poll(10, TimeUnit.SECONDS)).isNotNull();
+    assertThat(channel.isOpen()).isTrue();
+    channel.queueDeclarePassive(kept); // the channel takes calls
+  }
+
+  @Test
+  void aTransactionTheFailureInterruptedFailsItsCommitAndLeavesNothing(RabbitMq broker)
+      throws Exception {
+    String queue = broker.queueName("tx");
+    Channel direct = direct(broker);
+    direct.queueDeclare(QueueSpec.named(queue));
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    channel.txSelect();
+    channel.basicPublish("", queue, null, "before".getBytes(UTF_8));
+
+    proxy.cut();
+    events.awaitRecovery();
+    channel.basicPublish("", queue, null, "after".getBytes(UTF_8));
+    assertThatThrownBy(channel::txCommit)
+        .isInstanceOf(ConnectionRecoveringException.class)
+        .hasMessageContaining("do the transaction's work again");
+    assertThat(direct.queueDeclarePassive(queue).messageCount()).isZero();
+
+    // Done again, it commits.
+    channel.basicPublish("", queue, null, "again".getBytes(UTF_8));
+    channel.txCommit();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> direct.queueDeclarePassive(queue).messageCount() == 1);
+    assertThat(new String(direct.basicGetAutoAck(queue).orElseThrow().body(), UTF_8))
+        .isEqualTo("again");
+  }
+
+  @Test
+  void sequenceNumbersKeepGrowingAcrossARecovery(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("numbers");
+    direct(broker).queueDeclare(QueueSpec.named(queue));
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    channel.confirmSelect();
+    List<Long> acked = new CopyOnWriteArrayList<>();
+    channel.addConfirmListener(
+        new ConfirmListener() {
+          @Override
+          public void acked(long sequenceNumber, boolean multiple) {
+            acked.add(sequenceNumber);
+          }
+
+          @Override
+          public void nacked(long sequenceNumber, boolean multiple) {}
+        });
+    for (int i = 0; i < 3; i++) channel.basicPublish("", queue, null, new byte[1]);
+    channel.waitForConfirms(Duration.ofSeconds(10));
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(4);
+
+    proxy.cut();
+    events.awaitRecovery();
+    channel.basicPublish("", queue, null, new byte[1]);
+    channel.waitForConfirms(Duration.ofSeconds(10));
+
+    assertThat(channel.nextPublishSequenceNumber()).isEqualTo(5);
+    await().atMost(Duration.ofSeconds(5)).until(() -> acked.contains(4L));
+    assertThat(acked).isSorted().allMatch(n -> n >= 1 && n <= 4);
+  }
+
+  @Test
   void anApplicationCloseIsNotRecovered(RabbitMq broker) throws Exception {
     Connection connection = open(throughProxy(broker).build());
     Channel channel = connection.openChannel();

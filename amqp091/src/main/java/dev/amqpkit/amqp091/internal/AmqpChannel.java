@@ -99,10 +99,12 @@ final class AmqpChannel implements Channel {
       CompletableFuture<Object> result,
       Consumer<Method> onReply) {}
 
-  AmqpChannel(AmqpConnection connection, int number) {
+  /** With {@code callbacks} to run its callbacks on, or null for an executor of its own. */
+  AmqpChannel(AmqpConnection connection, int number, SerialExecutor callbacks) {
     this.connection = connection;
     this.number = number;
-    this.callbacks = new SerialExecutor(connection.callbackExecutor());
+    this.callbacks =
+        callbacks != null ? callbacks : new SerialExecutor(connection.callbackExecutor());
   }
 
   void open() {
@@ -563,6 +565,7 @@ final class AmqpChannel implements Channel {
           for (PublishWindow.PendingConfirm f = settled; f != null; f = next) {
             next = f.next;
             f.next = null; // a future the application keeps must not keep the others
+            if (f instanceof RetainedPublish r) r.release(); // nor a copy of its body
             if (!ack) f.completeExceptionally(new PublishNackedException(f.sequence));
             else if (f.returned != null)
               f.completeExceptionally(new PublishReturnedException(f.returned));
@@ -907,6 +910,8 @@ final class AmqpChannel implements Channel {
     contentMethod = null;
     contentProperties = null;
     contentBody = null;
+    // Before the check: a recovering channel that reads this after the close must count it.
+    if (m instanceof Method.BasicDeliver deliver) lastDeliveryTag = deliver.deliveryTag();
     if (closeCause != null) return;
     if (m instanceof Method.BasicDeliver deliver) {
       DeliveryHandler handler = consumers.get(deliver.consumerTag());
@@ -915,7 +920,6 @@ final class AmqpChannel implements Channel {
             MalformedFrameException.UNEXPECTED_FRAME,
             "delivery for unknown consumer '" + deliver.consumerTag() + "' on channel " + number);
       }
-      lastDeliveryTag = deliver.deliveryTag();
       Delivery delivery =
           new Delivery(
               deliver.consumerTag(),
@@ -974,6 +978,16 @@ final class AmqpChannel implements Channel {
 
   long deliveryTagOffset() {
     return deliveryTagOffset;
+  }
+
+  /** The sequence number of the last publish queued in confirm mode; 0 for none. */
+  long lastPublishSequenceNumber() {
+    return confirmMode ? window.nextSequence() - 1 : 0;
+  }
+
+  /** The first nack that {@link #waitForConfirms} has not reported yet, taken; 0 for none. */
+  long takeUnreportedNack() {
+    return window.takeUnreportedNack();
   }
 
   /** The highest delivery tag the broker has given on this channel, unshifted; 0 for none. */

@@ -657,11 +657,16 @@ public final class AmqpConnection implements Connection {
 
   @Override
   public Channel openChannel() {
+    return openChannel(null);
+  }
+
+  /** Opens a channel whose callbacks run on {@code callbacks}, or on its own if null. */
+  AmqpChannel openChannel(SerialExecutor callbacks) {
     ensureOpen();
     AmqpChannel channel;
     synchronized (lock) {
       int number = freeChannelNumber();
-      channel = new AmqpChannel(this, number);
+      channel = new AmqpChannel(this, number, callbacks);
       channels[number] = channel;
     }
     try {

@@ -163,7 +163,8 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
   public void unqueued(long sequence) {
     lock.lock();
     try {
-      if (sequence > 0) {
+      // After a close the window is empty: nothing to take back.
+      if (sequence > 0 && closed == null) {
         PendingConfirm confirm = unconfirmed.removeLast(sequence);
         if (confirm != null && confirm != NO_FUTURE) confirm.sequence = 0;
       }
@@ -299,6 +300,18 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
       if (match == null) return false;
       match.returned = message;
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The first nack {@link #awaitSettled} has not reported yet, taken; 0 for none. */
+  long takeUnreportedNack() {
+    lock.lock();
+    try {
+      long nack = firstUnreportedNack;
+      firstUnreportedNack = 0;
+      return nack;
     } finally {
       lock.unlock();
     }

@@ -16,6 +16,7 @@ import dev.amqpkit.amqp091.DeleteCondition;
 import dev.amqpkit.amqp091.Delivery;
 import dev.amqpkit.amqp091.DeliveryHandler;
 import dev.amqpkit.amqp091.ExchangeSpec;
+import dev.amqpkit.amqp091.PublishNackedException;
 import dev.amqpkit.amqp091.QosScope;
 import dev.amqpkit.amqp091.QueueDeclareOk;
 import dev.amqpkit.amqp091.QueueSpec;
@@ -58,25 +59,21 @@ final class RecoveringChannel implements Channel {
   private final Object lock = new Object();
   private final List<ChannelListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ConfirmListener> confirmListeners = new CopyOnWriteArrayList<>();
-  // Forwards a delegate's confirms to confirmListeners; on the delegate only while there are some.
-  private final ConfirmListener confirmBridge =
-      new ConfirmListener() {
-        @Override
-        public void acked(long sequenceNumber, boolean multiple) {
-          for (ConfirmListener l : confirmListeners) l.acked(sequenceNumber, multiple);
-        }
-
-        @Override
-        public void nacked(long sequenceNumber, boolean multiple) {
-          for (ConfirmListener l : confirmListeners) l.nacked(sequenceNumber, multiple);
-        }
-      };
+  // Every delegate's callbacks run here, one at a time and in order: a handler never runs on two
+  // threads at once, even while the old channel's last deliveries meet the new one's first.
+  private final SerialExecutor callbacks;
 
   // Guarded by lock.
   private AmqpChannel current; // null between a failure and the next attempt's channel
-  private boolean recovering; // from a failure until every retained publish is sent again
+  private boolean restoring; // from a failure until current has its qos, modes and consumers
+  private boolean replaying; // from a failure until every retained publish is sent again
   private ChannelClosedException closeCause; // closed for good
   private long tagOffset; // the delivery tags of channels before current
+  private long sequenceOffset; // the publish sequence numbers of channels before current
+  private long unreportedNack; // a nack a failed channel had not reported yet, renumbered
+  private ConfirmListener confirmBridge; // current's, on it only while the application listens
+  private boolean txLost; // a transaction had work when its connection failed
+  private volatile boolean txWork; // the transaction of the moment has publishes or acks
   private int lastNumber;
   private final Map<QosScope, Integer> qos = new EnumMap<>(QosScope.class);
   private int confirmLimit; // 0 outside confirm mode
@@ -102,13 +99,19 @@ final class RecoveringChannel implements Channel {
     }
   }
 
-  RecoveringChannel(RecoveringConnection connection, AmqpChannel first) {
+  /** Opens the first channel on {@code on}. */
+  RecoveringChannel(RecoveringConnection connection, AmqpConnection on) {
     this.connection = connection;
-    attach(first);
-    this.current = first;
-    this.lastNumber = first.number();
+    this.callbacks = new SerialExecutor(on.callbackExecutor());
+    AmqpChannel first = on.openChannel(callbacks);
+    synchronized (lock) {
+      attach(first);
+      this.current = first;
+      this.lastNumber = first.number();
+    }
   }
 
+  /** Makes {@code channel} the next delegate. Holds the lock. */
   private void attach(AmqpChannel channel) {
     channel.deliveryTagOffset(tagOffset);
     channel.orphanHandler(this::adopt);
@@ -116,7 +119,12 @@ final class RecoveringChannel implements Channel {
         new ChannelListener() {
           @Override
           public void closed(ChannelClosedException cause) {
-            if (cause.initiator() != CloseInitiator.NETWORK) closedForGood(cause);
+            if (cause.initiator() == CloseInitiator.NETWORK) return; // recovery mends it
+            synchronized (lock) {
+              // A channel being restored, or one since replaced, speaks for itself only.
+              if (channel != current || restoring) return;
+            }
+            closedForGood(cause);
           }
 
           @Override
@@ -129,6 +137,20 @@ final class RecoveringChannel implements Channel {
             for (ChannelListener l : listeners) l.flow(active);
           }
         });
+    // Sequence numbers keep growing across recoveries, as delivery tags do.
+    long base = sequenceOffset;
+    confirmBridge =
+        new ConfirmListener() {
+          @Override
+          public void acked(long sequenceNumber, boolean multiple) {
+            for (ConfirmListener l : confirmListeners) l.acked(base + sequenceNumber, multiple);
+          }
+
+          @Override
+          public void nacked(long sequenceNumber, boolean multiple) {
+            for (ConfirmListener l : confirmListeners) l.nacked(base + sequenceNumber, multiple);
+          }
+        };
     // Only once the application listens: a confirm listener costs a thread hand-off per confirm.
     if (!confirmListeners.isEmpty()) channel.addConfirmListener(confirmBridge);
   }
@@ -145,7 +167,7 @@ final class RecoveringChannel implements Channel {
       while (true) {
         if (closeCause != null) throw closeCause;
         AmqpChannel channel = current;
-        if (channel != null && !recovering) {
+        if (channel != null && !restoring) {
           if (channel.isOpen()) return channel;
           ChannelClosedException cause = channel.closeCause();
           if (cause.initiator() != CloseInitiator.NETWORK) {
@@ -224,7 +246,11 @@ final class RecoveringChannel implements Channel {
     } catch (ChannelClosedException | ConnectionClosedException e) {
       if (!lost(e)) throw closedBy(e);
       throw new ConnectionRecoveringException(
-          "channel " + lastNumber + ": the connection failed during " + what + "; it is recovering",
+          "channel "
+              + lastNumber
+              + ": the connection failed during "
+              + what
+              + ", whose outcome is unknown; it is recovering",
           e);
     }
   }
@@ -234,72 +260,107 @@ final class RecoveringChannel implements Channel {
   /** The connection failed: calls wait from now on, until {@link #replay} is done. */
   void connectionLost() {
     synchronized (lock) {
-      recovering = true;
+      restoring = true;
+      replaying = true;
+      if (transactional && txWork) txLost = true;
       retireCurrent();
       lock.notifyAll();
     }
   }
 
-  /** The current channel is gone with its connection: later tags must start past its own. */
+  /**
+   * The current channel is gone with its connection: later delivery tags and sequence numbers start
+   * past its own, and a nack it had not reported yet is kept. Holds the lock.
+   */
   private void retireCurrent() {
     if (current == null) return;
     tagOffset += current.lastDeliveryTag();
+    long nack = current.takeUnreportedNack();
+    if (nack != 0 && unreportedNack == 0) unreportedNack = sequenceOffset + nack;
+    sequenceOffset += current.lastPublishSequenceNumber();
     current = null;
   }
 
   /** An attempt failed after this channel was restored in it. */
   void attemptFailed() {
     synchronized (lock) {
+      restoring = true;
       retireCurrent();
     }
   }
 
   /**
-   * Opens this channel again on {@code connection}, with its qos, confirm or transaction mode and
-   * consumers. A consumer the broker refuses (its queue gone) is left out, and its handler told it
-   * was cancelled.
+   * Opens this channel again on {@code on}, with its qos, confirm or transaction mode and
+   * consumers. A consumer whose queue is gone (404) is left out, and its handler told it was
+   * cancelled; any other refusal fails the attempt, to be tried again.
    */
   void recover(AmqpConnection on) {
-    Map<QosScope, Integer> qosNow;
-    int confirm;
-    boolean tx;
-    Map<String, RecordedConsumer> consumersNow;
-    AmqpChannel channel = (AmqpChannel) on.openChannel();
-    synchronized (lock) {
-      if (closeCause != null) {
+    while (true) {
+      AmqpChannel channel = on.openChannel(callbacks);
+      Map<QosScope, Integer> qosNow;
+      int confirm;
+      boolean tx;
+      Map<String, RecordedConsumer> consumersNow;
+      boolean closed;
+      synchronized (lock) {
+        closed = closeCause != null;
+        if (!closed) {
+          retireCurrent();
+          attach(channel); // before any consumer: the tag offset
+          current = channel;
+          lastNumber = channel.number();
+        }
+        qosNow = new EnumMap<>(qos);
+        confirm = confirmLimit;
+        tx = transactional;
+        consumersNow = new LinkedHashMap<>(consumers);
+      }
+      if (closed) {
         channel.close();
         return;
       }
-      retireCurrent();
-      qosNow = new EnumMap<>(qos);
-      confirm = confirmLimit;
-      tx = transactional;
-      consumersNow = new LinkedHashMap<>(consumers);
-      attach(channel); // before any consumer: the tag offset
-      current = channel;
-      lastNumber = channel.number();
+      try {
+        if (restore(channel, qosNow, confirm, tx, consumersNow)) {
+          synchronized (lock) {
+            restoring = false;
+            lock.notifyAll();
+          }
+          return;
+        }
+        // A consumer was refused, which closed the channel: again on a new one, without it.
+      } catch (ChannelClosedException e) {
+        synchronized (lock) {
+          if (closeCause != null) return; // closed by the application meanwhile
+        }
+        throw e;
+      }
     }
-    qosNow.forEach((scope, prefetch) -> current().basicQos(prefetch, scope));
-    if (confirm > 0) current().confirmSelect(confirm);
-    if (tx) current().txSelect();
+  }
+
+  /** Returns false if a consumer was refused and left out: the channel is closed then. */
+  private boolean restore(
+      AmqpChannel channel,
+      Map<QosScope, Integer> qosNow,
+      int confirm,
+      boolean tx,
+      Map<String, RecordedConsumer> consumersNow) {
+    qosNow.forEach((scope, prefetch) -> channel.basicQos(prefetch, scope));
+    if (confirm > 0) channel.confirmSelect(confirm);
+    if (tx) channel.txSelect();
     for (Map.Entry<String, RecordedConsumer> entry : consumersNow.entrySet()) {
       String tag = entry.getKey();
       RecordedConsumer consumer = entry.getValue();
       try {
-        current().basicConsume(consumer.queue, consumer.options.consumerTag(tag), consumer.handler);
+        channel.basicConsume(consumer.queue, consumer.options.consumerTag(tag), consumer.handler);
       } catch (ChannelClosedException e) {
-        if (e.initiator() != CloseInitiator.BROKER) throw e;
+        if (e.initiator() != CloseInitiator.BROKER || e.replyCode() != 404) throw e;
         log.warn("recovery left out consumer {} of queue {}: {}", tag, consumer.queue, e.reason());
         forgetConsumer(tag, consumer);
-        connection.dispatchEvent(() -> consumer.handler.cancelled(tag, CloseInitiator.BROKER));
-        // The refusal closed the channel: start over on a new one, without that consumer.
-        synchronized (lock) {
-          retireCurrent();
-        }
-        recover(on);
-        return;
+        callbacks.execute(() -> consumer.handler.cancelled(tag, CloseInitiator.BROKER));
+        return false;
       }
     }
+    return true;
   }
 
   private AmqpChannel current() {
@@ -318,27 +379,29 @@ final class RecoveringChannel implements Channel {
       RetainedPublish next;
       AmqpChannel channel;
       synchronized (lock) {
-        if (closeCause != null || current == null) return;
+        if (closeCause != null || current == null || restoring) return;
         next = toSend.poll();
         if (next == null) {
-          recovering = false;
+          replaying = false;
           buffered = 0;
           lock.notifyAll();
           return;
         }
+        next.waiting = false;
         if (next.buffered) {
           next.buffered = false;
           buffered--;
           lock.notifyAll(); // room in the buffer
         }
         channel = current;
+        next.sentOn = channel;
       }
       try {
         channel.publish(next);
       } catch (ChannelClosedException | ConnectionClosedException e) {
         if (!lost(e)) {
           // A channel-level error (the exchange deleted meanwhile?): this channel ends here.
-          if (next.completes() && next.sequence <= 0) next.completeExceptionally(e);
+          if (next.sequence <= 0) fail(next, e);
           closedBy(e);
           return;
         }
@@ -353,10 +416,21 @@ final class RecoveringChannel implements Channel {
   }
 
   private void requeue(RetainedPublish publish) {
+    ChannelClosedException closed;
     synchronized (lock) {
-      if (closeCause == null) toSend.add(publish);
-      else if (publish.completes()) publish.completeExceptionally(closeCause);
+      closed = closeCause;
+      if (closed == null) {
+        publish.waiting = true;
+        toSend.add(publish);
+        return;
+      }
     }
+    fail(publish, closed);
+  }
+
+  /** Fails a publish's future, on the callback executor: never on the recovery thread. */
+  private void fail(RetainedPublish publish, RuntimeException cause) {
+    if (publish.completes()) callbacks.execute(() -> publish.completeExceptionally(cause));
   }
 
   /**
@@ -369,7 +443,10 @@ final class RecoveringChannel implements Channel {
     synchronized (lock) {
       if (closeCause != null) return false;
       for (PublishWindow.PendingConfirm confirm : unconfirmed) {
-        if (confirm instanceof RetainedPublish publish) toSend.add(publish);
+        if (confirm instanceof RetainedPublish publish && !publish.waiting) {
+          publish.waiting = true;
+          toSend.add(publish);
+        }
       }
       return true;
     }
@@ -391,7 +468,7 @@ final class RecoveringChannel implements Channel {
       lock.notifyAll();
     }
     connection.forget(this);
-    connection.dispatchEvent(
+    callbacks.execute(
         () -> {
           for (RetainedPublish p : failed) {
             if (p.completes()) p.completeExceptionally(cause);
@@ -431,7 +508,9 @@ final class RecoveringChannel implements Channel {
   public ChannelClosedException closeCause() {
     ChannelClosedException byBroker;
     synchronized (lock) {
-      if (closeCause != null || current == null || current.isOpen()) return closeCause;
+      if (closeCause != null || current == null || restoring || current.isOpen()) {
+        return closeCause;
+      }
       byBroker = current.closeCause();
       if (byBroker.initiator() == CloseInitiator.NETWORK) return null; // recovering
     }
@@ -583,11 +662,27 @@ final class RecoveringChannel implements Channel {
             handler.cancelled(consumerTag, initiator);
           }
         };
-    String tag = call(c -> c.basicConsume(queue, options, recorded));
+    // Recorded before it starts, under a tag of our own when none is given: a failure right
+    // after the broker's consume-ok must not leave a consumer that recovery does not know.
+    String tag =
+        options.consumerTag().isEmpty()
+            ? "amqpkit-" + java.util.UUID.randomUUID()
+            : options.consumerTag();
+    RecordedConsumer record = new RecordedConsumer(queue, options, recorded);
     synchronized (lock) {
-      consumers.put(tag, new RecordedConsumer(queue, options, recorded));
+      if (consumers.containsKey(tag)) {
+        throw new IllegalArgumentException(
+            "consumer tag '" + tag + "' is already used on this channel");
+      }
+      consumers.put(tag, record);
     }
     connection.topology().consumerStarted(queue);
+    try {
+      call(c -> c.basicConsume(queue, options.consumerTag(tag), recorded));
+    } catch (RuntimeException e) {
+      forgetConsumer(tag, record);
+      throw e;
+    }
     return tag;
   }
 
@@ -614,7 +709,7 @@ final class RecoveringChannel implements Channel {
       if (!lost(e)) throw closedBy(e);
       // The consumer ended with the connection and will not come back.
       if (consumer != null) {
-        connection.dispatchEvent(
+        callbacks.execute(
             () -> consumer.handler.cancelled(consumerTag, CloseInitiator.APPLICATION));
       }
     }
@@ -672,7 +767,15 @@ final class RecoveringChannel implements Channel {
           throw new IllegalStateException(
               "channel " + lastNumber + " is not in confirm mode: call confirmSelect first");
         }
-        boolean keep = recovering || current == null;
+        boolean keep = restoring || replaying || current == null;
+        if (keep && transactional) {
+          throw new ConnectionRecoveringException(
+              "channel "
+                  + lastNumber
+                  + " is transactional and its connection is recovering: a publish now would"
+                  + " join a transaction whose fate is unknown; nothing of it was sent",
+              null);
+        }
         // A retained publish survives a failure; outside confirm mode only a kept one needs to.
         if (retained == null && (confirmLimit > 0 || keep)) {
           retained =
@@ -681,6 +784,8 @@ final class RecoveringChannel implements Channel {
         }
         if (keep && buffer(retained, deadline)) return retained;
         channel = current;
+        if (retained != null) retained.sentOn = channel;
+        if (transactional) txWork = true;
       }
       try {
         if (retained != null) {
@@ -693,12 +798,15 @@ final class RecoveringChannel implements Channel {
         return retained;
       } catch (ChannelClosedException | ConnectionClosedException e) {
         if (!lost(e)) throw closedBy(e);
-        // Queued before the failure: the failed channel handed it over to be sent again.
-        if (retained != null && retained.sequence > 0) return retained;
-        // Not queued: kept with what is published while recovering, once the connection says
-        // it failed (next time round).
         synchronized (lock) {
-          while (current == channel && !recovering && closeCause == null) awaitChange(deadline);
+          // Queued on that channel before it failed: handed over to be sent again. Or sent again
+          // already, on another.
+          if (retained != null && (retained.sentOn != channel || retained.sequence > 0)) {
+            return retained;
+          }
+          // Not queued: kept with what is published while recovering, once the connection says
+          // it failed (next time round).
+          while (current == channel && !restoring && closeCause == null) awaitChange(deadline);
         }
       }
     }
@@ -731,9 +839,10 @@ final class RecoveringChannel implements Channel {
                 + connection.options().rpcTimeout());
       }
       if (closeCause != null) throw closeCause;
-      if (!recovering && current != null) return false;
+      if (!restoring && !replaying && current != null) return false;
     }
     publish.buffered = true;
+    publish.waiting = true;
     buffered++;
     toSend.add(publish);
     return true;
@@ -757,6 +866,7 @@ final class RecoveringChannel implements Channel {
    */
   private void acknowledge(long deliveryTag, java.util.function.ObjLongConsumer<AmqpChannel> op) {
     AmqpChannel channel = awaitCurrent(deadline());
+    if (transactional()) txWork = true;
     long offset = channel.deliveryTagOffset();
     if (deliveryTag <= offset) {
       stale(deliveryTag);
@@ -776,7 +886,7 @@ final class RecoveringChannel implements Channel {
             + " message, so this acknowledgement is dropped",
         lastNumber,
         deliveryTag);
-    connection.dispatchEvent(
+    callbacks.execute(
         () -> {
           for (ChannelListener l : listeners) l.staleAcknowledgement(deliveryTag);
         });
@@ -827,9 +937,16 @@ final class RecoveringChannel implements Channel {
     }
   }
 
+  /** Numbers keep growing across recoveries; a publish sent again gets a new one. */
   @Override
   public long nextPublishSequenceNumber() {
-    return call(AmqpChannel::nextPublishSequenceNumber);
+    return call(
+        c -> {
+          long next = c.nextPublishSequenceNumber();
+          synchronized (lock) {
+            return next == 0 ? 0 : sequenceOffset + next;
+          }
+        });
   }
 
   @Override
@@ -853,23 +970,35 @@ final class RecoveringChannel implements Channel {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       AmqpChannel channel;
+      long base;
       synchronized (lock) {
         if (closeCause != null) throw closeCause;
         if (confirmLimit == 0) {
           throw new IllegalStateException("channel " + lastNumber + " is not in confirm mode");
         }
-        channel = recovering ? null : current;
+        channel = restoring || replaying ? null : current;
         if (channel == null) {
           awaitChange(deadline);
           continue;
         }
+        base = sequenceOffset;
       }
+      long nacked = 0;
       try {
         channel.waitForConfirms(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        return;
       } catch (ChannelClosedException e) {
         if (!lost(e)) throw closedBy(e);
+        continue;
+      } catch (PublishNackedException e) {
+        nacked = base + e.sequenceNumber();
       }
+      synchronized (lock) {
+        // The first nack goes first: one a failed channel had not reported yet, if any.
+        long first = unreportedNack != 0 ? unreportedNack : nacked;
+        unreportedNack = unreportedNack != 0 ? nacked : 0;
+        if (first != 0) throw new PublishNackedException(first);
+      }
+      return;
     }
   }
 
@@ -883,22 +1012,54 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void txCommit() {
-    callOnce(
-        "a commit",
-        c -> {
-          c.txCommit();
-          return null;
-        });
+    endTransaction("a commit", AmqpChannel::txCommit);
   }
 
   @Override
   public void txRollback() {
+    endTransaction("a rollback", AmqpChannel::txRollback);
+  }
+
+  private boolean transactional() {
+    synchronized (lock) {
+      return transactional;
+    }
+  }
+
+  /**
+   * Commits or rolls back, once. If the connection failed while the transaction had work, the
+   * broker rolled it back: the call fails saying so, after rolling back what was done since the
+   * recovery, so that the application starts the transaction afresh.
+   */
+  private void endTransaction(String what, java.util.function.Consumer<AmqpChannel> op) {
+    boolean lostWork;
+    synchronized (lock) {
+      lostWork = txLost;
+      txLost = false;
+    }
+    if (lostWork) {
+      callOnce(
+          "a rollback",
+          c -> {
+            c.txRollback();
+            return null;
+          });
+      txWork = false;
+      throw new ConnectionRecoveringException(
+          "channel "
+              + lastNumber
+              + ": the connection failed during the transaction, and the broker rolled back its"
+              + " work; what was done since the recovery is rolled back too: do the transaction's"
+              + " work again",
+          null);
+    }
     callOnce(
-        "a rollback",
+        what,
         c -> {
-          c.txRollback();
+          op.accept(c);
           return null;
         });
+    txWork = false;
   }
 
   @Override
@@ -931,7 +1092,7 @@ final class RecoveringChannel implements Channel {
     synchronized (lock) {
       return "Channel{"
           + lastNumber
-          + (closeCause != null ? " closed" : recovering ? " recovering" : "")
+          + (closeCause != null ? " closed" : restoring || replaying ? " recovering" : "")
           + "}";
     }
   }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,22 +54,12 @@ public final class RecoveringConnection implements Connection {
   private boolean recovering;
   private ConnectionClosedException closeCause;
   private int recoveries;
+  private boolean blocked; // listeners last heard blocked
 
   private RecoveringConnection(ConnectionOptions options, AmqpConnection first) {
     this.options = options;
     this.recovery = options.recovery();
-    // Idle threads end after a few seconds: a connection that is never closed leaks none.
-    this.events =
-        new SerialExecutor(
-            options.consumerExecutor() != null
-                ? options.consumerExecutor()
-                : new ThreadPoolExecutor(
-                    0,
-                    1,
-                    5,
-                    TimeUnit.SECONDS,
-                    new java.util.concurrent.LinkedBlockingQueue<>(),
-                    AmqpConnection.daemonThreads("amqpkit-recovery-events-" + id)));
+    this.events = new SerialExecutor(options.consumerExecutor());
     this.current = first;
     watch(first);
   }
@@ -78,6 +69,22 @@ public final class RecoveringConnection implements Connection {
    * address or password is reported at once.
    */
   public static Connection open(ConnectionOptions options) {
+    if (options.consumerExecutor() == null) {
+      // One callback executor for every connection to come: a channel's callbacks run in order
+      // across recoveries. Idle threads end after a few seconds: nothing to shut down.
+      options =
+          options
+              .newBuilder()
+              .consumerExecutor(
+                  new ThreadPoolExecutor(
+                      0,
+                      Integer.MAX_VALUE,
+                      5,
+                      TimeUnit.SECONDS,
+                      new SynchronousQueue<>(),
+                      AmqpConnection.daemonThreads("amqpkit-callbacks-recovering")))
+              .build();
+    }
     return new RecoveringConnection(options, (AmqpConnection) AmqpConnection.open(options));
   }
 
@@ -91,12 +98,18 @@ public final class RecoveringConnection implements Connection {
 
           @Override
           public void blocked(String reason) {
-            for (ConnectionListener l : listeners) l.blocked(reason);
+            synchronized (lock) {
+              blocked = true;
+            }
+            dispatchEvent(() -> listeners.forEach(l -> l.blocked(reason)));
           }
 
           @Override
           public void unblocked() {
-            for (ConnectionListener l : listeners) l.unblocked();
+            synchronized (lock) {
+              blocked = false;
+            }
+            dispatchEvent(() -> listeners.forEach(ConnectionListener::unblocked));
           }
         });
   }
@@ -177,9 +190,13 @@ public final class RecoveringConnection implements Connection {
         giveUp(attempt - 1, last);
         return;
       }
+      // No attempt starts after the maximum elapsed time: the last wait ends there.
+      long left = maxElapsed - (System.nanoTime() - start);
       Duration delay = recovery.backoff().delay(attempt);
+      if (delay.toNanos() > left) delay = Duration.ofNanos(left);
       int number = attempt;
-      dispatchEvent(() -> listeners.forEach(l -> l.reconnecting(number, delay)));
+      Duration wait = delay;
+      dispatchEvent(() -> listeners.forEach(l -> l.reconnecting(number, wait)));
       if (!sleep(delay)) return; // closed by the application meanwhile
       try {
         if (attempt(number)) return;
@@ -229,20 +246,37 @@ public final class RecoveringConnection implements Connection {
       throw e;
     }
     watch(connection);
+    boolean closedMeanwhile;
+    boolean wasBlocked;
     synchronized (lock) {
-      if (closeCause != null) {
-        connection.close();
-        return true;
+      closedMeanwhile = closeCause != null;
+      wasBlocked = blocked;
+      if (!closedMeanwhile) {
+        current = connection;
+        recovering = false;
+        recoveries++;
+        blocked = false;
+        lock.notifyAll();
       }
-      current = connection;
-      recovering = false;
-      recoveries++;
-      lock.notifyAll();
     }
-    for (RecoveringChannel channel : channels) channel.replay();
-    log.info(
-        "connection {} recovered after {} attempt(s), to {}", id, attempt, connection.endpoint());
-    dispatchEvent(() -> listeners.forEach(ConnectionListener::recovered));
+    if (closedMeanwhile) {
+      connection.close();
+      return true;
+    }
+    // From here the new connection is the one: nothing may count as a failed attempt.
+    try {
+      for (RecoveringChannel channel : channels) channel.replay();
+      log.info(
+          "connection {} recovered after {} attempt(s), to {}", id, attempt, connection.endpoint());
+      dispatchEvent(
+          () -> {
+            // Blocked on the failed connection; the new one says so again if it still is.
+            if (wasBlocked) listeners.forEach(ConnectionListener::unblocked);
+            listeners.forEach(ConnectionListener::recovered);
+          });
+    } catch (RuntimeException e) {
+      log.error("connection {}: after recovering", id, e);
+    }
     // Failed while being restored, before it was watched: recover again.
     if (!connection.isOpen()) failed(connection, connection.closeCause());
     return true;
@@ -318,8 +352,7 @@ public final class RecoveringConnection implements Connection {
     while (true) {
       AmqpConnection connection = awaitCurrent();
       try {
-        RecoveringChannel channel =
-            new RecoveringChannel(this, (AmqpChannel) connection.openChannel());
+        RecoveringChannel channel = new RecoveringChannel(this, connection);
         synchronized (lock) {
           // Listed under the lock that a failure takes first: recovery will see it.
           if (closeCause == null && !recovering && connection == current) {

@@ -12,12 +12,14 @@ final class RetainedPublish extends PublishWindow.PendingConfirm {
   final String routingKey;
   final boolean mandatory;
   final BasicProperties properties;
-  final byte[] body;
+  byte[] body; // null once settled: a future the application keeps holds no copy of it
   private final boolean completes;
   // Kept by the recovering channel, under its lock: the publish's place in the order publishes
   // were made, and whether it waits in the buffer of publishes made while recovering.
   long order;
   boolean buffered;
+  boolean waiting; // in the channel's queue of publishes to send
+  AmqpChannel sentOn; // the channel it was last handed to
 
   RetainedPublish(
       String exchange,
@@ -36,6 +38,10 @@ final class RetainedPublish extends PublishWindow.PendingConfirm {
       mandatoryExchange = exchange;
       mandatoryRoutingKey = routingKey;
     }
+  }
+
+  void release() {
+    body = null;
   }
 
   @Override

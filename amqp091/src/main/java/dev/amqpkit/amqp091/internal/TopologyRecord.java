@@ -58,6 +58,11 @@ final class TopologyRecord {
       String source,
       String routingKey,
       Map<String, ?> arguments) {
+    Binding {
+      // A copy: the application may change its map, and the record's set must not see it.
+      arguments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+    }
+
     Binding renamed(String from, String to) {
       return !toExchange && destination.equals(from)
           ? new Binding(false, to, source, routingKey, arguments)

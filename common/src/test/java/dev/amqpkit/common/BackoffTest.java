@@ -47,8 +47,7 @@ class BackoffTest {
         .hasMessageContaining("initial must be positive");
     assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessageContaining("is less than initial");
-    assertThatThrownBy(
-            () -> Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2), 1.5))
+    assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2), 1.5))
         .hasMessageContaining("jitter must be within [0, 1]: 1.5");
     assertThatThrownBy(
             () -> Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2)).delay(0))

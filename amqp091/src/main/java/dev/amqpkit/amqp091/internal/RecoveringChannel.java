@@ -525,14 +525,13 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void exchangeDeclare(ExchangeSpec spec) {
-    run(c -> c.exchangeDeclare(spec));
-    connection.topology().exchangeDeclared(spec);
+    topology(c -> c.exchangeDeclare(spec), () -> connection.topology().exchangeDeclared(spec));
   }
 
   @Override
   public void exchangeDeclareNoWait(ExchangeSpec spec) {
-    run(c -> c.exchangeDeclareNoWait(spec));
-    connection.topology().exchangeDeclared(spec);
+    topology(
+        c -> c.exchangeDeclareNoWait(spec), () -> connection.topology().exchangeDeclared(spec));
   }
 
   @Override
@@ -542,22 +541,44 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void exchangeDelete(String name, DeleteCondition... conditions) {
-    run(c -> c.exchangeDelete(name, conditions));
-    connection.topology().exchangeDeleted(name);
+    topology(
+        c -> c.exchangeDelete(name, conditions), () -> connection.topology().exchangeDeleted(name));
   }
 
   @Override
   public void exchangeBind(
       String destination, String source, String routingKey, Map<String, ?> arguments) {
-    run(c -> c.exchangeBind(destination, source, routingKey, arguments));
-    connection.topology().bound(binding(true, destination, source, routingKey, arguments));
+    topology(
+        c -> c.exchangeBind(destination, source, routingKey, arguments),
+        () ->
+            connection.topology().bound(binding(true, destination, source, routingKey, arguments)));
   }
 
   @Override
   public void exchangeUnbind(
       String destination, String source, String routingKey, Map<String, ?> arguments) {
-    run(c -> c.exchangeUnbind(destination, source, routingKey, arguments));
-    connection.topology().unbound(binding(true, destination, source, routingKey, arguments));
+    topology(
+        c -> c.exchangeUnbind(destination, source, routingKey, arguments),
+        () ->
+            connection
+                .topology()
+                .unbound(binding(true, destination, source, routingKey, arguments)));
+  }
+
+  /**
+   * Makes a change to the topology, then records it. Should the connection fail in between, a
+   * recovery may have declared the topology again without it: the change is made again on the new
+   * channel (declarations, bindings and deletes are idempotent).
+   */
+  private void topology(java.util.function.Consumer<AmqpChannel> change, Runnable record) {
+    AmqpChannel[] on = new AmqpChannel[1];
+    run(
+        c -> {
+          on[0] = c;
+          change.accept(c);
+        });
+    record.run();
+    if (current() != on[0]) run(change);
   }
 
   private static TopologyRecord.Binding binding(
@@ -572,6 +593,14 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public QueueDeclareOk queueDeclare(QueueSpec spec) {
+    if (!spec.name().isEmpty()) {
+      QueueDeclareOk[] ok = new QueueDeclareOk[1];
+      topology(
+          c -> ok[0] = c.queueDeclare(spec),
+          () -> connection.topology().queueDeclared(spec, spec.name()));
+      return ok[0];
+    }
+    // A server-named queue has no name to declare again: a new one comes with the next recovery.
     QueueDeclareOk ok = call(c -> c.queueDeclare(spec));
     connection.topology().queueDeclared(spec, ok.queue());
     return ok;
@@ -579,8 +608,9 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void queueDeclareNoWait(QueueSpec spec) {
-    run(c -> c.queueDeclareNoWait(spec));
-    connection.topology().queueDeclared(spec, spec.name());
+    topology(
+        c -> c.queueDeclareNoWait(spec),
+        () -> connection.topology().queueDeclared(spec, spec.name()));
   }
 
   @Override
@@ -591,22 +621,26 @@ final class RecoveringChannel implements Channel {
   @Override
   public void queueBind(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
-    run(c -> c.queueBind(queue, exchange, routingKey, arguments));
-    connection.topology().bound(binding(false, queue, exchange, routingKey, arguments));
+    topology(
+        c -> c.queueBind(queue, exchange, routingKey, arguments),
+        () -> connection.topology().bound(binding(false, queue, exchange, routingKey, arguments)));
   }
 
   @Override
   public void queueBindNoWait(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
-    run(c -> c.queueBindNoWait(queue, exchange, routingKey, arguments));
-    connection.topology().bound(binding(false, queue, exchange, routingKey, arguments));
+    topology(
+        c -> c.queueBindNoWait(queue, exchange, routingKey, arguments),
+        () -> connection.topology().bound(binding(false, queue, exchange, routingKey, arguments)));
   }
 
   @Override
   public void queueUnbind(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
-    run(c -> c.queueUnbind(queue, exchange, routingKey, arguments));
-    connection.topology().unbound(binding(false, queue, exchange, routingKey, arguments));
+    topology(
+        c -> c.queueUnbind(queue, exchange, routingKey, arguments),
+        () ->
+            connection.topology().unbound(binding(false, queue, exchange, routingKey, arguments)));
   }
 
   @Override
@@ -616,9 +650,11 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public long queueDelete(String queue, DeleteCondition... conditions) {
-    long count = call(c -> c.queueDelete(queue, conditions));
-    connection.topology().queueDeleted(queue);
-    return count;
+    long[] count = new long[1];
+    topology(
+        c -> count[0] = Math.max(count[0], c.queueDelete(queue, conditions)),
+        () -> connection.topology().queueDeleted(queue));
+    return count[0];
   }
 
   @Override

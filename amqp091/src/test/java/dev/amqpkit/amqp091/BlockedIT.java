@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.amqpkit.testkit.RabbitMq;
+import dev.amqpkit.testkit.RabbitMqControl;
 import dev.amqpkit.testkit.RequiresRabbitMq;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,34 +16,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BlockedIT {
 
-  private static void rabbitmqctl(String... args) throws IOException, InterruptedException {
-    String[] command = new String[args.length + 1];
-    command[0] = "rabbitmqctl";
-    System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(
-          "rabbitmqctl "
-              + String.join(" ", args)
-              + " failed: "
-              + new String(p.getInputStream().readAllBytes()));
-    }
-  }
-
-  private static boolean rabbitmqctlAvailable(RabbitMq broker) {
-    if (!broker.endpoint().host().startsWith("127.")
-        && !broker.endpoint().host().equals("localhost")) return false;
-    try {
-      rabbitmqctl("-q", "ping");
-      return true;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
-
   @Test
   void aMemoryAlarmBlocksAndUnblocksPublishers(RabbitMq broker) throws Exception {
-    assumeTrue(rabbitmqctlAvailable(broker), "needs rabbitmqctl for the local broker");
+    assumeTrue(
+        RabbitMqControl.availableFor(broker.endpoint()), "needs rabbitmqctl for the local broker");
     CompletableFuture<String> blocked = new CompletableFuture<>();
     CompletableFuture<Void> unblocked = new CompletableFuture<>();
     try (Connection connection = Connection.open(broker.uri())) {
@@ -61,13 +37,13 @@ class BlockedIT {
           });
       Channel channel = connection.openChannel();
       try {
-        rabbitmqctl("set_vm_memory_high_watermark", "0");
+        RabbitMqControl.setMemoryHighWatermark("0");
         // RabbitMQ blocks a connection when it publishes during an alarm.
         channel.basicPublish("amq.fanout", "", BasicProperties.EMPTY, new byte[1]);
         assertThat(blocked.get(20, TimeUnit.SECONDS)).contains("memory");
         assertThat(connection.isBlocked()).isTrue();
       } finally {
-        rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+        RabbitMqControl.setMemoryHighWatermark("0.4");
       }
       unblocked.get(20, TimeUnit.SECONDS);
       assertThat(connection.isBlocked()).isFalse();
@@ -78,7 +54,8 @@ class BlockedIT {
   @Test
   void publishingIntoABrokerThatStopsReadingTimesOutInsteadOfHanging(RabbitMq broker)
       throws Exception {
-    assumeTrue(rabbitmqctlAvailable(broker), "needs rabbitmqctl for the local broker");
+    assumeTrue(
+        RabbitMqControl.availableFor(broker.endpoint()), "needs rabbitmqctl for the local broker");
     ConnectionOptions options =
         ConnectionOptions.builder()
             .uri(broker.uri())
@@ -92,7 +69,7 @@ class BlockedIT {
       AmqpTimeoutException timeout = null;
       long sent = 0;
       try {
-        rabbitmqctl("set_vm_memory_high_watermark", "0");
+        RabbitMqControl.setMemoryHighWatermark("0");
         // The broker stops reading once blocked: socket buffers fill, then the client's queue.
         for (int i = 0; i < 4096 && timeout == null; i++) {
           try {
@@ -103,7 +80,7 @@ class BlockedIT {
           }
         }
       } finally {
-        rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+        RabbitMqControl.setMemoryHighWatermark("0.4");
       }
 
       assertThat(timeout).as("a publish that could not be queued").isNotNull();

@@ -3,6 +3,7 @@ package dev.amqpkit.amqp091;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.amqpkit.common.Backoff;
 import dev.amqpkit.common.Recovery;
@@ -69,13 +70,15 @@ class RecoveryFaultIT {
 
   @BeforeEach
   void startProxy(RabbitMq broker) throws Exception {
+    assumeTrue(
+        RabbitMqControl.availableFor(broker.endpoint()), "needs rabbitmqctl for the local broker");
     proxy = FaultProxy.start(broker.endpoint().host(), broker.endpoint().port());
   }
 
   @AfterEach
   void close() {
     connections.forEach(Connection::close);
-    proxy.close();
+    if (proxy != null) proxy.close();
   }
 
   private Connection open(RabbitMq broker, String name, Watch watch) {

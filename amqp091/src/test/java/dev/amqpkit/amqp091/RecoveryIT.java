@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.amqpkit.common.Backoff;
 import dev.amqpkit.common.Recovery;
@@ -152,6 +153,8 @@ class RecoveryIT {
 
   @Test
   void aConnectionTheBrokerClosesComesBack(RabbitMq broker) throws Exception {
+    assumeTrue(
+        RabbitMqControl.availableFor(broker.endpoint()), "needs rabbitmqctl for the local broker");
     String name = "amqpkit-recovery-" + System.nanoTime();
     Connection connection =
         open(
@@ -357,6 +360,8 @@ class RecoveryIT {
 
   @Test
   void aRefusedLoginEndsRecoveryUnlessToldToRetryIt(RabbitMq broker) throws Exception {
+    assumeTrue(
+        RabbitMqControl.availableFor(broker.endpoint()), "needs rabbitmqctl for the local broker");
     String user = "amqpkit-recovery-" + System.nanoTime();
     RabbitMqControl.addUser(user, "first", broker.endpoint().virtualHost());
     try {

@@ -21,6 +21,29 @@ public final class RabbitMqControl {
   private RabbitMqControl() {}
 
   /**
+   * Whether {@code rabbitmqctl} reaches the broker at this endpoint: it must be on this machine and
+   * answer a ping. Tests that inject faults with it assume this, and are skipped otherwise.
+   */
+  public static boolean availableFor(BrokerEndpoint endpoint) {
+    String host = endpoint.host();
+    if (!host.startsWith("127.") && !host.equals("localhost")) return false;
+    try {
+      rabbitmqctl("ping");
+      return true;
+    } catch (UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Sets the memory high watermark ({@code rabbitmqctl set_vm_memory_high_watermark}): "0" raises a
+   * memory alarm at once, blocking publishers; "0.4" is RabbitMQ's default.
+   */
+  public static void setMemoryHighWatermark(String fraction) {
+    rabbitmqctl("set_vm_memory_high_watermark", fraction);
+  }
+
+  /**
    * Closes, from the broker's side, every connection whose client named itself {@code
    * connectionName} (the {@code connection_name} client property).
    *

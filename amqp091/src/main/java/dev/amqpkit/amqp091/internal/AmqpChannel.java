@@ -980,6 +980,11 @@ final class AmqpChannel implements Channel {
     return deliveryTagOffset;
   }
 
+  /** Whether a consumer with this tag is started on this channel. */
+  boolean hasConsumer(String tag) {
+    return consumers.containsKey(tag);
+  }
+
   /** The sequence number of the last publish queued in confirm mode; 0 for none. */
   long lastPublishSequenceNumber() {
     return confirmMode ? window.nextSequence() - 1 : 0;

@@ -289,6 +289,14 @@ final class RecoveringChannel implements Channel {
     }
   }
 
+  /** The attempt holds, every channel restored: calls other than publishes go ahead. */
+  void restored() {
+    synchronized (lock) {
+      restoring = false;
+      lock.notifyAll();
+    }
+  }
+
   /**
    * Opens this channel again on {@code on}, with its qos, confirm or transaction mode and
    * consumers. A consumer whose queue is gone (404) is left out, and its handler told it was
@@ -320,13 +328,8 @@ final class RecoveringChannel implements Channel {
         return;
       }
       try {
-        if (restore(channel, qosNow, confirm, tx, consumersNow)) {
-          synchronized (lock) {
-            restoring = false;
-            lock.notifyAll();
-          }
-          return;
-        }
+        // Calls keep waiting until the whole attempt holds: see restored().
+        if (restore(channel, qosNow, confirm, tx, consumersNow)) return;
         // A consumer was refused, which closed the channel: again on a new one, without it.
       } catch (ChannelClosedException e) {
         synchronized (lock) {
@@ -410,7 +413,10 @@ final class RecoveringChannel implements Channel {
       } catch (AmqpTimeoutException e) {
         // Not queued: the broker does not confirm or read (a resource alarm?). Try again while
         // the connection lives; if it fails, the next recovery goes on from here.
-        requeue(next);
+        if (next.sequence <= 0) requeue(next);
+      } catch (RuntimeException e) {
+        // This publish cannot be sent (a routing key too long to encode?): it alone fails.
+        fail(next, e);
       }
     }
   }
@@ -418,6 +424,7 @@ final class RecoveringChannel implements Channel {
   private void requeue(RetainedPublish publish) {
     ChannelClosedException closed;
     synchronized (lock) {
+      if (publish.waiting) return; // handed over already, by the failed channel
       closed = closeCause;
       if (closed == null) {
         publish.waiting = true;
@@ -525,12 +532,12 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void exchangeDeclare(ExchangeSpec spec) {
-    topology(c -> c.exchangeDeclare(spec), () -> connection.topology().exchangeDeclared(spec));
+    recorded(c -> c.exchangeDeclare(spec), () -> connection.topology().exchangeDeclared(spec));
   }
 
   @Override
   public void exchangeDeclareNoWait(ExchangeSpec spec) {
-    topology(
+    recorded(
         c -> c.exchangeDeclareNoWait(spec), () -> connection.topology().exchangeDeclared(spec));
   }
 
@@ -541,14 +548,14 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void exchangeDelete(String name, DeleteCondition... conditions) {
-    topology(
+    recorded(
         c -> c.exchangeDelete(name, conditions), () -> connection.topology().exchangeDeleted(name));
   }
 
   @Override
   public void exchangeBind(
       String destination, String source, String routingKey, Map<String, ?> arguments) {
-    topology(
+    recorded(
         c -> c.exchangeBind(destination, source, routingKey, arguments),
         () ->
             connection.topology().bound(binding(true, destination, source, routingKey, arguments)));
@@ -557,7 +564,7 @@ final class RecoveringChannel implements Channel {
   @Override
   public void exchangeUnbind(
       String destination, String source, String routingKey, Map<String, ?> arguments) {
-    topology(
+    recorded(
         c -> c.exchangeUnbind(destination, source, routingKey, arguments),
         () ->
             connection
@@ -566,11 +573,11 @@ final class RecoveringChannel implements Channel {
   }
 
   /**
-   * Makes a change to the topology, then records it. Should the connection fail in between, a
-   * recovery may have declared the topology again without it: the change is made again on the new
-   * channel (declarations, bindings and deletes are idempotent).
+   * Makes a change, then records it for recovery. Should the connection fail in between, a recovery
+   * may have restored things without it: the change is made again on the new channel (declarations,
+   * bindings, deletes, qos and the select methods are idempotent).
    */
-  private void topology(java.util.function.Consumer<AmqpChannel> change, Runnable record) {
+  private void recorded(java.util.function.Consumer<AmqpChannel> change, Runnable record) {
     AmqpChannel[] on = new AmqpChannel[1];
     run(
         c -> {
@@ -595,7 +602,7 @@ final class RecoveringChannel implements Channel {
   public QueueDeclareOk queueDeclare(QueueSpec spec) {
     if (!spec.name().isEmpty()) {
       QueueDeclareOk[] ok = new QueueDeclareOk[1];
-      topology(
+      recorded(
           c -> ok[0] = c.queueDeclare(spec),
           () -> connection.topology().queueDeclared(spec, spec.name()));
       return ok[0];
@@ -608,7 +615,7 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void queueDeclareNoWait(QueueSpec spec) {
-    topology(
+    recorded(
         c -> c.queueDeclareNoWait(spec),
         () -> connection.topology().queueDeclared(spec, spec.name()));
   }
@@ -621,7 +628,7 @@ final class RecoveringChannel implements Channel {
   @Override
   public void queueBind(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
-    topology(
+    recorded(
         c -> c.queueBind(queue, exchange, routingKey, arguments),
         () -> connection.topology().bound(binding(false, queue, exchange, routingKey, arguments)));
   }
@@ -629,7 +636,7 @@ final class RecoveringChannel implements Channel {
   @Override
   public void queueBindNoWait(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
-    topology(
+    recorded(
         c -> c.queueBindNoWait(queue, exchange, routingKey, arguments),
         () -> connection.topology().bound(binding(false, queue, exchange, routingKey, arguments)));
   }
@@ -637,7 +644,7 @@ final class RecoveringChannel implements Channel {
   @Override
   public void queueUnbind(
       String queue, String exchange, String routingKey, Map<String, ?> arguments) {
-    topology(
+    recorded(
         c -> c.queueUnbind(queue, exchange, routingKey, arguments),
         () ->
             connection.topology().unbound(binding(false, queue, exchange, routingKey, arguments)));
@@ -651,7 +658,7 @@ final class RecoveringChannel implements Channel {
   @Override
   public long queueDelete(String queue, DeleteCondition... conditions) {
     long[] count = new long[1];
-    topology(
+    recorded(
         c -> count[0] = Math.max(count[0], c.queueDelete(queue, conditions)),
         () -> connection.topology().queueDeleted(queue));
     return count[0];
@@ -665,10 +672,13 @@ final class RecoveringChannel implements Channel {
   @Override
   public void basicQos(int prefetchCount, QosScope scope) {
     Objects.requireNonNull(scope, "scope == null");
-    run(c -> c.basicQos(prefetchCount, scope));
-    synchronized (lock) {
-      qos.put(scope, prefetchCount);
-    }
+    recorded(
+        c -> c.basicQos(prefetchCount, scope),
+        () -> {
+          synchronized (lock) {
+            qos.put(scope, prefetchCount);
+          }
+        });
   }
 
   @Override
@@ -714,7 +724,10 @@ final class RecoveringChannel implements Channel {
     }
     connection.topology().consumerStarted(queue);
     try {
-      call(c -> c.basicConsume(queue, options.consumerTag(tag), recorded));
+      // Started already if a recovery took the record meanwhile.
+      call(
+          c ->
+              c.hasConsumer(tag) ? tag : c.basicConsume(queue, options.consumerTag(tag), recorded));
     } catch (RuntimeException e) {
       forgetConsumer(tag, record);
       throw e;
@@ -832,6 +845,12 @@ final class RecoveringChannel implements Channel {
           channel.basicPublish(exchange, routingKey, props, body);
         }
         return retained;
+      } catch (AmqpTimeoutException e) {
+        synchronized (lock) {
+          // A large body timed out just as the channel failed, and was handed over anyway.
+          if (retained != null && retained.waiting) return retained;
+        }
+        throw e;
       } catch (ChannelClosedException | ConnectionClosedException e) {
         if (!lost(e)) throw closedBy(e);
         synchronized (lock) {
@@ -967,22 +986,35 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void confirmSelect(int maxUnconfirmed) {
-    run(c -> c.confirmSelect(maxUnconfirmed));
-    synchronized (lock) {
-      confirmLimit = maxUnconfirmed;
-    }
+    recorded(
+        c -> c.confirmSelect(maxUnconfirmed),
+        () -> {
+          synchronized (lock) {
+            confirmLimit = maxUnconfirmed;
+          }
+        });
   }
 
   /** Numbers keep growing across recoveries; a publish sent again gets a new one. */
   @Override
   public long nextPublishSequenceNumber() {
-    return call(
-        c -> {
-          long next = c.nextPublishSequenceNumber();
-          synchronized (lock) {
-            return next == 0 ? 0 : sequenceOffset + next;
-          }
-        });
+    long deadline = deadline();
+    while (true) {
+      AmqpChannel channel;
+      synchronized (lock) {
+        if (closeCause != null) throw closeCause;
+        // After the replay: the publishes sent again take numbers first.
+        if (restoring || replaying || current == null) {
+          awaitChange(deadline);
+          continue;
+        }
+        channel = current;
+      }
+      long next = channel.nextPublishSequenceNumber();
+      synchronized (lock) {
+        if (current == channel) return next == 0 ? 0 : sequenceOffset + next;
+      }
+    }
   }
 
   @Override
@@ -998,7 +1030,7 @@ final class RecoveringChannel implements Channel {
   /**
    * Waits until the broker has answered every publish so far, those sent again after a recovery
    * included: on the channel of the moment, again on the next one if the connection fails
-   * meanwhile. A nack is reported with the sequence number of the channel that carried it.
+   * meanwhile. A nack is reported with its number as confirm listeners see it.
    */
   @Override
   public void waitForConfirms(Duration timeout) {
@@ -1024,6 +1056,9 @@ final class RecoveringChannel implements Channel {
         channel.waitForConfirms(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       } catch (ChannelClosedException e) {
         if (!lost(e)) throw closedBy(e);
+        synchronized (lock) {
+          while (current == channel && !restoring && closeCause == null) awaitChange(deadline);
+        }
         continue;
       } catch (PublishNackedException e) {
         nacked = base + e.sequenceNumber();
@@ -1040,10 +1075,13 @@ final class RecoveringChannel implements Channel {
 
   @Override
   public void txSelect() {
-    run(AmqpChannel::txSelect);
-    synchronized (lock) {
-      transactional = true;
-    }
+    recorded(
+        AmqpChannel::txSelect,
+        () -> {
+          synchronized (lock) {
+            transactional = true;
+          }
+        });
   }
 
   @Override
@@ -1089,13 +1127,16 @@ final class RecoveringChannel implements Channel {
               + " work again",
           null);
     }
-    callOnce(
-        what,
-        c -> {
-          op.accept(c);
-          return null;
-        });
-    txWork = false;
+    try {
+      callOnce(
+          what,
+          c -> {
+            op.accept(c);
+            return null;
+          });
+    } finally {
+      txWork = false; // done, or its outcome is unknown: either way the work is not pending
+    }
   }
 
   @Override

@@ -241,8 +241,9 @@ public final class RecoveringConnection implements Connection {
       topology.recover(connection, this::queueRenamed);
       for (RecoveringChannel channel : channels) channel.recover(connection);
     } catch (RuntimeException e) {
-      for (RecoveringChannel channel : channels) channel.attemptFailed();
+      // Closed first: the channels then read their last delivery tags after the last delivery.
       connection.close();
+      for (RecoveringChannel channel : channels) channel.attemptFailed();
       throw e;
     }
     watch(connection);
@@ -265,6 +266,7 @@ public final class RecoveringConnection implements Connection {
     }
     // From here the new connection is the one: nothing may count as a failed attempt.
     try {
+      for (RecoveringChannel channel : channels) channel.restored();
       for (RecoveringChannel channel : channels) channel.replay();
       log.info(
           "connection {} recovered after {} attempt(s), to {}", id, attempt, connection.endpoint());

@@ -44,7 +44,9 @@ class ConnectionIT {
     try (Connection connection = Connection.open(broker.uri())) {
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
       Thread.interrupted();
-      connection.openChannel().queueDeclare(QueueSpec.serverNamed());
+      connection
+          .openChannel()
+          .queueDeclare(QueueSpec.serverNamed().exclusive()); // gone with the connection
       assertThat(connection.isOpen()).isTrue();
     } finally {
       Thread.interrupted();

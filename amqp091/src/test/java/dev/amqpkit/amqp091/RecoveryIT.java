@@ -495,6 +495,50 @@ class RecoveryIT {
   }
 
   @Test
+  void aConsumerCancelledWhileRecoveringStaysCancelled(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("cancelled");
+    Channel direct = direct(broker);
+    direct.queueDeclare(QueueSpec.named(queue));
+    Connection connection = open(throughProxy(broker).build());
+    Channel channel = connection.openChannel();
+    BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+    CompletableFuture<CloseInitiator> cancelled = new CompletableFuture<>();
+    String tag =
+        channel.basicConsume(
+            queue,
+            ConsumeOptions.defaults().autoAck(),
+            new DeliveryHandler() {
+              @Override
+              public void handle(Delivery delivery) {
+                received.add(delivery);
+              }
+
+              @Override
+              public void cancelled(String consumerTag, CloseInitiator initiator) {
+                cancelled.complete(initiator);
+              }
+            });
+
+    proxy.refuse(true);
+    proxy.cut();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.heard.contains("reconnecting 1"));
+    CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> channel.basicCancel(tag));
+    proxy.refuse(false);
+
+    assertThat(cancel).succeedsWithin(Duration.ofSeconds(20));
+    assertThat(cancelled)
+        .succeedsWithin(Duration.ofSeconds(10))
+        .isEqualTo(CloseInitiator.APPLICATION);
+    events.awaitRecovery();
+    direct.basicPublish("", queue, null, new byte[1]);
+    assertThat(received.poll(1, TimeUnit.SECONDS))
+        .as("no delivery to a cancelled consumer")
+        .isNull();
+    assertThat(direct.queueDeclarePassive(queue).consumerCount()).isZero();
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
   void anApplicationCloseIsNotRecovered(RabbitMq broker) throws Exception {
     Connection connection = open(throughProxy(broker).build());
     Channel channel = connection.openChannel();

@@ -64,6 +64,7 @@ final class AmqpChannel implements Channel {
   // gave (written by the reader thread), and who takes unconfirmed publishes when the connection
   // fails.
   private volatile long deliveryTagOffset;
+  private volatile long publishSequenceOffset; // added to the numbers a nacked future reports
   private volatile long lastDeliveryTag;
   private volatile OrphanHandler orphanHandler;
 
@@ -566,10 +567,14 @@ final class AmqpChannel implements Channel {
             next = f.next;
             f.next = null; // a future the application keeps must not keep the others
             if (f instanceof RetainedPublish r) r.release(); // nor a copy of its body
-            if (!ack) f.completeExceptionally(new PublishNackedException(f.sequence));
-            else if (f.returned != null)
+            if (!ack) {
+              f.completeExceptionally(
+                  new PublishNackedException(publishSequenceOffset + f.sequence));
+            } else if (f.returned != null) {
               f.completeExceptionally(new PublishReturnedException(f.returned));
-            else f.complete(null);
+            } else {
+              f.complete(null);
+            }
           }
           if (confirmListeners.isEmpty()) return; // iterating would allocate
           for (ConfirmListener l : confirmListeners) {
@@ -978,6 +983,14 @@ final class AmqpChannel implements Channel {
 
   long deliveryTagOffset() {
     return deliveryTagOffset;
+  }
+
+  /**
+   * Shifts the sequence numbers that nacked futures report by {@code offset}: a recovered channel's
+   * numbers go on from its predecessors'.
+   */
+  void publishSequenceOffset(long offset) {
+    this.publishSequenceOffset = offset;
   }
 
   /** Whether a consumer with this tag is started on this channel. */

@@ -114,6 +114,7 @@ final class RecoveringChannel implements Channel {
   /** Makes {@code channel} the next delegate. Holds the lock. */
   private void attach(AmqpChannel channel) {
     channel.deliveryTagOffset(tagOffset);
+    channel.publishSequenceOffset(sequenceOffset);
     channel.orphanHandler(this::adopt);
     channel.addListener(
         new ChannelListener() {
@@ -752,15 +753,19 @@ final class RecoveringChannel implements Channel {
     // Forgotten first: a failure during the cancel must not bring the consumer back.
     if (consumer != null) forgetConsumer(consumerTag, consumer);
     AmqpChannel channel = awaitCurrent(deadline());
-    try {
-      channel.basicCancel(consumerTag);
-    } catch (ChannelClosedException | ConnectionClosedException e) {
-      if (!lost(e)) throw closedBy(e);
-      // The consumer ended with the connection and will not come back.
-      if (consumer != null) {
-        callbacks.execute(
-            () -> consumer.handler.cancelled(consumerTag, CloseInitiator.APPLICATION));
+    // A recovery in between restored the channel without it: nothing to cancel there.
+    boolean gone = consumer != null && !channel.hasConsumer(consumerTag);
+    if (!gone) {
+      try {
+        channel.basicCancel(consumerTag);
+        return;
+      } catch (ChannelClosedException | ConnectionClosedException e) {
+        if (!lost(e)) throw closedBy(e);
       }
+    }
+    // The consumer ended with its connection and will not come back.
+    if (consumer != null) {
+      callbacks.execute(() -> consumer.handler.cancelled(consumerTag, CloseInitiator.APPLICATION));
     }
   }
 

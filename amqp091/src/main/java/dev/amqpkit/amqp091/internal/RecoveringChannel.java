@@ -172,7 +172,7 @@ final class RecoveringChannel implements Channel {
           if (channel.isOpen()) return channel;
           ChannelClosedException cause = channel.closeCause();
           if (cause.initiator() != CloseInitiator.NETWORK) {
-            markClosed(cause);
+            closedForGood(cause);
             throw cause;
           }
           // Its connection failed; the recovering connection is about to say so.
@@ -227,7 +227,7 @@ final class RecoveringChannel implements Channel {
 
   /** A failure that is not the connection's: a channel-level error closes this channel for good. */
   private RuntimeException closedBy(RuntimeException e) {
-    if (e instanceof ChannelClosedException c) markClosed(c);
+    if (e instanceof ChannelClosedException c) closedForGood(c);
     return e;
   }
 
@@ -460,12 +460,11 @@ final class RecoveringChannel implements Channel {
     }
   }
 
-  /** The connection closed for good: gave up, or closed by the application. */
+  /**
+   * Closes this channel for good: the connection gave up or was closed by the application, the
+   * broker closed the channel, or the application did. Fails what waits to be sent. Once.
+   */
   void closedForGood(ChannelClosedException cause) {
-    markClosed(cause);
-  }
-
-  private void markClosed(ChannelClosedException cause) {
     List<RetainedPublish> failed;
     synchronized (lock) {
       if (closeCause != null) return;
@@ -522,7 +521,7 @@ final class RecoveringChannel implements Channel {
       byBroker = current.closeCause();
       if (byBroker.initiator() == CloseInitiator.NETWORK) return null; // recovering
     }
-    markClosed(byBroker);
+    closedForGood(byBroker);
     return byBroker;
   }
 
@@ -1159,7 +1158,7 @@ final class RecoveringChannel implements Channel {
       if (closeCause != null) return;
       channel = current;
     }
-    markClosed(cause);
+    closedForGood(cause);
     if (channel != null && channel.isOpen()) {
       try {
         channel.close();

@@ -53,7 +53,6 @@ public final class RecoveringConnection implements Connection {
   private AmqpConnection current;
   private boolean recovering;
   private ConnectionClosedException closeCause;
-  private int recoveries;
   private boolean blocked; // listeners last heard blocked
 
   private RecoveringConnection(ConnectionOptions options, AmqpConnection first) {
@@ -124,19 +123,12 @@ public final class RecoveringConnection implements Connection {
     return topology;
   }
 
-  void dispatchEvent(Runnable event) {
+  private void dispatchEvent(Runnable event) {
     events.execute(event);
   }
 
   void forget(RecoveringChannel channel) {
     channels.remove(channel);
-  }
-
-  /** How many times the connection has recovered. */
-  public int recoveries() {
-    synchronized (lock) {
-      return recoveries;
-    }
   }
 
   // ---- recovery ----
@@ -255,7 +247,6 @@ public final class RecoveringConnection implements Connection {
       if (!closedMeanwhile) {
         current = connection;
         recovering = false;
-        recoveries++;
         blocked = false;
         lock.notifyAll();
       }

@@ -28,7 +28,6 @@ import dev.amqpkit.testkit.amqp10.Amqp10Value.ULong;
 import dev.amqpkit.testkit.amqp10.Frame;
 import dev.amqpkit.testkit.amqp10.Performatives;
 import dev.amqpkit.testkit.amqp10.Performatives.Role;
-import dev.amqpkit.testkit.amqp10.ScriptedPeer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -37,40 +36,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Attaching and detaching links, and the peer's bad input on a session's links, against a scripted
  * peer that does exactly what each test says. Senders and receivers at work are in {@link
  * SenderTest} and {@link ReceiverTest}.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
-class LinkTest {
+class LinkTest extends ScriptedLinkFixture {
   private static final Map<Symbol, Object> INFO = Map.of(Symbol.valueOf("queue"), "orders");
 
-  private final ScriptedPeer peer;
-  private Connection connection;
-
-  LinkTest() throws IOException {
-    peer = new ScriptedPeer();
-  }
-
-  @AfterEach
-  void close() {
-    peer.close(); // first: the connection then closes at once, without waiting for an answer
-    if (connection != null) connection.close();
-  }
-
-  private Session session() {
-    return session(LinkTestSupport.options(peer));
-  }
-
-  private Session session(ConnectionOptions.Builder options) {
-    connection = Connection.open(options.build());
-    return connection.openSession();
-  }
+  LinkTest() throws IOException {}
 
   private static Described peerError(String condition) {
     return Performatives.error(condition, "it went wrong", Map.of("queue", "orders"));

@@ -24,7 +24,6 @@ import dev.amqpkit.testkit.amqp10.Amqp10Value.ULong;
 import dev.amqpkit.testkit.amqp10.Frame;
 import dev.amqpkit.testkit.amqp10.Performatives;
 import dev.amqpkit.testkit.amqp10.Performatives.Role;
-import dev.amqpkit.testkit.amqp10.ScriptedPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,34 +34,15 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * A receiver against a scripted peer: automatic and manual credit, drain, deliveries in several
  * transfers or aborted or too large, settling in either mode, batched dispositions, and payloads
  * that are not messages.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ReceiverTest {
-  private final ScriptedPeer peer;
-  private Connection connection;
-
-  ReceiverTest() throws IOException {
-    peer = new ScriptedPeer();
-  }
-
-  @AfterEach
-  void close() {
-    peer.close(); // first: the connection then closes at once, without waiting for an answer
-    if (connection != null) connection.close();
-  }
-
-  private Session session() {
-    connection = Connection.open(LinkTestSupport.options(peer).build());
-    return connection.openSession();
-  }
+class ReceiverTest extends ScriptedLinkFixture {
+  ReceiverTest() throws IOException {}
 
   private static String text(Delivery d) {
     return new String(d.message().bodyBytes(), StandardCharsets.UTF_8);

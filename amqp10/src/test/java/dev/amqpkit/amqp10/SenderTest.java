@@ -37,37 +37,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * A sender against a scripted peer: credit, outcomes, drain and echo, large messages, delivery tags
  * and ids, and the bounds of the unsettled sends and of the peer's session window.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
-class SenderTest {
-  private final ScriptedPeer peer;
-  private Connection connection;
-
-  SenderTest() throws IOException {
-    peer = new ScriptedPeer();
-  }
-
-  @AfterEach
-  void close() {
-    peer.close(); // first: the connection then closes at once, without waiting for an answer
-    if (connection != null) connection.close();
-  }
-
-  private Session session() {
-    return session(LinkTestSupport.options(peer));
-  }
-
-  private Session session(ConnectionOptions.Builder options) {
-    connection = Connection.open(options.build());
-    return connection.openSession();
-  }
+class SenderTest extends ScriptedLinkFixture {
+  SenderTest() throws IOException {}
 
   private static Message text(String text) {
     return Message.ofData(text.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,6 @@
 package dev.amqpkit.amqp10;
 
-import dev.amqpkit.amqp10.internal.engine.AmqpConnection;
+import dev.amqpkit.amqp10.internal.engine.RecoveringConnection;
 import dev.amqpkit.amqp10.types.Symbol;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +30,15 @@ public interface Connection extends AutoCloseable {
 
   /**
    * Connects to the first endpoint that answers, logs in and exchanges {@code open}, within the
-   * connect timeout. Throws as {@link #open(String)}.
+   * connect timeout. Throws as {@link #open(String)}: the first connection is not retried.
+   *
+   * <p>Unless {@link ConnectionOptions#recovery()} is disabled, the connection heals itself: after
+   * a failure it connects again, begins its sessions and attaches their links again, and sends
+   * again what awaited an outcome. The {@link Session}, {@link Sender} and {@link Receiver} objects
+   * stay the same throughout.
    */
   static Connection open(ConnectionOptions options) {
-    return AmqpConnection.open(options);
+    return RecoveringConnection.open(options);
   }
 
   /** This side's container id. */

@@ -1,6 +1,7 @@
 package dev.amqpkit.amqp10;
 
 import dev.amqpkit.amqp10.types.Symbol;
+import dev.amqpkit.common.Recovery;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -67,6 +68,7 @@ public final class ConnectionOptions {
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final Duration closeTimeout;
+  private final Recovery recovery;
 
   private ConnectionOptions(Builder b) {
     endpoints = List.copyOf(b.endpoints);
@@ -92,6 +94,7 @@ public final class ConnectionOptions {
     connectTimeout = b.connectTimeout;
     requestTimeout = b.requestTimeout;
     closeTimeout = b.closeTimeout;
+    recovery = b.recovery;
   }
 
   public static Builder builder() {
@@ -194,6 +197,11 @@ public final class ConnectionOptions {
     return closeTimeout;
   }
 
+  /** Whether and how the connection heals itself; {@link Recovery#defaults()} unless set. */
+  public Recovery recovery() {
+    return recovery;
+  }
+
   @Override
   public String toString() {
     return "ConnectionOptions{"
@@ -204,6 +212,8 @@ public final class ConnectionOptions {
         + (username == null ? "" : ", user=" + username)
         + ", containerId="
         + containerId
+        + ", "
+        + recovery
         + "}";
   }
 
@@ -227,6 +237,7 @@ public final class ConnectionOptions {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private Recovery recovery = Recovery.defaults();
 
     private Builder() {}
 
@@ -249,6 +260,7 @@ public final class ConnectionOptions {
       connectTimeout = o.connectTimeout;
       requestTimeout = o.requestTimeout;
       closeTimeout = o.closeTimeout;
+      recovery = o.recovery;
     }
 
     /**
@@ -424,6 +436,15 @@ public final class ConnectionOptions {
     /** Bounds a close: waiting for the peer's {@code close}. Default 10 s. */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = positive(timeout, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * Whether and how the connection heals itself after a failure (see {@link Recovery}); {@link
+     * Recovery#disabled()} for a connection that stays closed once it fails. On by default.
+     */
+    public Builder recovery(Recovery recovery) {
+      this.recovery = Objects.requireNonNull(recovery, "recovery == null");
       return this;
     }
 

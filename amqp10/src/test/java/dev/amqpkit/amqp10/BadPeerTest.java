@@ -3,6 +3,7 @@ package dev.amqpkit.amqp10;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp10.Frame;
 import dev.amqpkit.testkit.amqp10.Performatives;
 import dev.amqpkit.testkit.amqp10.ScriptedPeer;
@@ -102,6 +103,7 @@ class BadPeerTest {
       Connection c =
           Connection.open(
               ConnectionOptions.builder()
+                  .recovery(Recovery.disabled()) // the bare engine
                   .endpoint(peer.host(), peer.port())
                   .credentials("u", "p")
                   .maxFrameSize(MAX_FRAME_SIZE)
@@ -109,7 +111,13 @@ class BadPeerTest {
                   .closeTimeout(Duration.ofSeconds(1))
                   .build());
       CompletableFuture<ConnectionClosedException> heard = new CompletableFuture<>();
-      c.addListener(heard::complete);
+      c.addListener(
+          new ConnectionListener() {
+            @Override
+            public void closed(ConnectionClosedException cause) {
+              heard.complete(cause);
+            }
+          });
 
       ConnectionClosedException cause = heard.get(5, TimeUnit.SECONDS);
       assertThat(cause).as(what).isInstanceOf(ProtocolException.class);
@@ -132,6 +140,7 @@ class BadPeerTest {
               () ->
                   Connection.open(
                       ConnectionOptions.builder()
+                          .recovery(Recovery.disabled()) // the bare engine
                           .endpoint(peer.host(), peer.port())
                           .credentials("u", "p")
                           .build()))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp10.Amqp10Value.Sym;
 import dev.amqpkit.testkit.amqp10.Amqp10Value.UInt;
 import dev.amqpkit.testkit.amqp10.Frame;
@@ -40,6 +41,7 @@ class ConnectionTest {
 
   private ConnectionOptions.Builder options() {
     return ConnectionOptions.builder()
+        .recovery(Recovery.disabled()) // the bare engine
         .endpoint(peer.host(), peer.port())
         .credentials("alice", "s3cret")
         .containerId("client-1")
@@ -109,6 +111,7 @@ class ConnectionTest {
     Connection c =
         open(
             ConnectionOptions.builder()
+                .recovery(Recovery.disabled()) // the bare engine
                 .endpoint(peer.host(), peer.port())
                 .bearerToken("alice", "tok-123")
                 .idleTimeout(Duration.ZERO)
@@ -138,6 +141,7 @@ class ConnectionTest {
             () ->
                 open(
                     ConnectionOptions.builder()
+                        .recovery(Recovery.disabled()) // the bare engine
                         .endpoint(peer.host(), peer.port())
                         .bearerToken("alice", "expired")
                         .connectTimeout(Duration.ofSeconds(3))))
@@ -161,6 +165,7 @@ class ConnectionTest {
             .start();
         ConnectionOptions options =
             ConnectionOptions.builder()
+                .recovery(Recovery.disabled()) // the bare engine
                 .endpoint(refusing.host(), refusing.port())
                 .credentials("alice", "wrong")
                 .build();
@@ -235,7 +240,13 @@ class ConnectionTest {
         .start();
     CompletableFuture<ConnectionClosedException> heard = new CompletableFuture<>();
     Connection c = open(options());
-    c.addListener(heard::complete);
+    c.addListener(
+        new ConnectionListener() {
+          @Override
+          public void closed(ConnectionClosedException cause) {
+            heard.complete(cause);
+          }
+        });
 
     ConnectionClosedException cause = heard.get(5, TimeUnit.SECONDS);
     assertThat(cause.initiator()).isEqualTo(CloseInitiator.PEER);
@@ -282,7 +293,13 @@ class ConnectionTest {
         .start();
     CompletableFuture<ConnectionClosedException> heard = new CompletableFuture<>();
     Connection c = open(options());
-    c.addListener(heard::complete);
+    c.addListener(
+        new ConnectionListener() {
+          @Override
+          public void closed(ConnectionClosedException cause) {
+            heard.complete(cause);
+          }
+        });
 
     ConnectionClosedException cause = heard.get(5, TimeUnit.SECONDS);
     assertThat(cause).isInstanceOf(ProtocolException.class);
@@ -338,6 +355,7 @@ class ConnectionTest {
     Connection c =
         Connection.open(
             ConnectionOptions.builder()
+                .recovery(Recovery.disabled()) // the bare engine
                 .endpoint(peer.host(), peer.port())
                 .idleTimeout(Duration.ZERO)
                 .closeTimeout(SHORT)

@@ -8,6 +8,7 @@ import static dev.amqpkit.testkit.amqp10.Performatives.TRANSFER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp10.Amqp10Value;
 import dev.amqpkit.testkit.amqp10.Frame;
 import dev.amqpkit.testkit.amqp10.Performatives;
@@ -40,6 +41,7 @@ final class LinkTestSupport {
   /** Options to connect to the peer without SASL and heartbeats, with the short timeouts. */
   static ConnectionOptions.Builder options(ScriptedPeer peer) {
     return ConnectionOptions.builder()
+        .recovery(Recovery.disabled()) // the bare engine
         .endpoint(peer.host(), peer.port())
         .saslMechanism(SaslMechanism.NONE)
         .idleTimeout(Duration.ZERO)

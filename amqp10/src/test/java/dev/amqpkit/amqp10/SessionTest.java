@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.amqp10.Amqp10Value.UInt;
 import dev.amqpkit.testkit.amqp10.Frame;
 import dev.amqpkit.testkit.amqp10.Performatives;
@@ -38,6 +39,7 @@ class SessionTest {
     connection =
         Connection.open(
             ConnectionOptions.builder()
+                .recovery(Recovery.disabled()) // the bare engine
                 .endpoint(peer.host(), peer.port())
                 .saslMechanism(SaslMechanism.NONE)
                 .idleTimeout(Duration.ZERO)

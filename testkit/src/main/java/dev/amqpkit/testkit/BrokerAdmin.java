@@ -51,17 +51,22 @@ public final class BrokerAdmin implements AutoCloseable {
 
   /** Declares a non-durable, non-exclusive queue that is not auto-deleted. */
   public void declareQueue(String name) {
-    queueDeclare(name, false);
+    queueDeclare(name, false, false);
+  }
+
+  /** Declares a durable, non-exclusive queue that is not auto-deleted: it outlives a restart. */
+  public void declareDurableQueue(String name) {
+    queueDeclare(name, false, true);
   }
 
   /** Whether the queue exists; a queue another connection holds exclusively counts as existing. */
   public boolean queueExists(String name) {
-    return exists(() -> queueDeclare(name, true));
+    return exists(() -> queueDeclare(name, true, false));
   }
 
   /** The number of ready messages in an existing queue. */
   public long messageCount(String name) {
-    return queueDeclare(name, true);
+    return queueDeclare(name, true, false);
   }
 
   /** Deletes a queue, whatever it holds; deleting a missing queue is not an error. */
@@ -87,13 +92,13 @@ public final class BrokerAdmin implements AutoCloseable {
     rpc(EXCHANGE, 20, args, 21);
   }
 
-  private long queueDeclare(String name, boolean passive) {
+  private long queueDeclare(String name, boolean passive, boolean durable) {
     Arguments args =
         Arguments.create()
             .shortUint(0)
             .shortString(name)
             .bit(passive)
-            .bit(false)
+            .bit(durable)
             .bit(false)
             .bit(false)
             .bit(false)

@@ -61,6 +61,16 @@ public final class RabbitMqControl {
     return pids.size();
   }
 
+  /**
+   * Closes, from the broker's side, every client connection ({@code rabbitmqctl
+   * close_all_connections}). RabbitMQ 3.10 does not list AMQP 1.0 connections; this closes the
+   * internal connection behind each of their sessions, which the client hears as the session ended
+   * with {@code amqp:internal-error}, on a connection that stays open.
+   */
+  public static void closeAllConnections() {
+    rabbitmqctl("close_all_connections", "closed by an amqpkit test");
+  }
+
   /** Adds a user with this password and every permission on the virtual host. */
   public static void addUser(String name, String password, String virtualHost) {
     rabbitmqctl("add_user", name, password);

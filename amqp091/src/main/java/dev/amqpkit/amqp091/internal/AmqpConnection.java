@@ -16,6 +16,7 @@ import dev.amqpkit.amqp091.MissedHeartbeatException;
 import dev.amqpkit.amqp091.ProtocolException;
 import dev.amqpkit.amqp091.SaslMechanism;
 import dev.amqpkit.amqp091.TlsException;
+import dev.amqpkit.common.internal.SerialExecutor;
 import dev.amqpkit.common.internal.TlsSockets;
 import java.io.EOFException;
 import java.io.IOException;

@@ -22,6 +22,7 @@ import dev.amqpkit.amqp091.QueueDeclareOk;
 import dev.amqpkit.amqp091.QueueSpec;
 import dev.amqpkit.amqp091.Requeue;
 import dev.amqpkit.amqp091.ReturnedMessage;
+import dev.amqpkit.common.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -13,6 +13,7 @@ import dev.amqpkit.amqp091.ConnectionListener;
 import dev.amqpkit.amqp091.ConnectionOptions;
 import dev.amqpkit.amqp091.Endpoint;
 import dev.amqpkit.common.Recovery;
+import dev.amqpkit.common.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -80,7 +80,7 @@ public final class AmqpConnection implements Connection {
   private static final AtomicLong IDS = new AtomicLong();
   private static final ScheduledExecutorService TIMER =
       Executors.newSingleThreadScheduledExecutor(daemon("amqpkit-amqp10-timer"));
-  private static final java.util.concurrent.ExecutorService EVENTS =
+  static final java.util.concurrent.ExecutorService EVENTS =
       Executors.newCachedThreadPool(daemon("amqpkit-amqp10-events"));
 
   private final long id = IDS.incrementAndGet();
@@ -97,6 +97,7 @@ public final class AmqpConnection implements Connection {
   private final CompletableFuture<Close> peerClose = new CompletableFuture<>();
   private final Object closeLock = new Object();
   private volatile ConnectionClosedException closeCause;
+  private volatile java.util.function.Consumer<ConnectionClosedException> closingHook;
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long lastReadNanos = System.nanoTime();
@@ -127,7 +128,7 @@ public final class AmqpConnection implements Connection {
   }
 
   /** Connects to the first endpoint that answers; see {@link Connection#open}. */
-  public static Connection open(ConnectionOptions options) {
+  public static AmqpConnection open(ConnectionOptions options) {
     List<Exception> failures = new ArrayList<>();
     StringBuilder tried = new StringBuilder();
     for (Endpoint endpoint : options.endpoints()) {
@@ -653,6 +654,11 @@ public final class AmqpConnection implements Connection {
 
   @Override
   public Session openSession(SessionOptions sessionOptions) {
+    return beginSession(sessionOptions);
+  }
+
+  /** Begins a session; see {@link #openSession(SessionOptions)}. */
+  SessionImpl beginSession(SessionOptions sessionOptions) {
     java.util.Objects.requireNonNull(sessionOptions, "options == null");
     ConnectionClosedException cause = closeCause;
     if (cause != null) throw cause;
@@ -759,12 +765,24 @@ public final class AmqpConnection implements Connection {
     }
   }
 
+  /**
+   * Hears the connection end, on the thread that ends it, before its sessions end and their sends
+   * fail; at once if it has ended. Must not block. May be called twice for one end.
+   */
+  void onClosing(java.util.function.Consumer<ConnectionClosedException> hook) {
+    closingHook = hook;
+    ConnectionClosedException cause = closeCause;
+    if (cause != null) hook.accept(cause);
+  }
+
   /** Records why the connection ended, frees everything and tells the listeners. Once. */
   private void shutdown(ConnectionClosedException cause) {
     synchronized (closeLock) {
       if (closeCause != null) return;
       closeCause = cause;
     }
+    java.util.function.Consumer<ConnectionClosedException> hook = closingHook;
+    if (hook != null) hook.accept(cause);
     if (idleTask != null) idleTask.cancel(false);
     writer.drainAndClose(Math.min(1000, options.closeTimeout().toMillis()));
     closeQuietly(socket);

@@ -5,6 +5,7 @@ import dev.amqpkit.amqp10.Delivery;
 import dev.amqpkit.amqp10.MalformedMessageException;
 import dev.amqpkit.amqp10.Message;
 import dev.amqpkit.amqp10.Outcome;
+import dev.amqpkit.amqp10.StaleDeliveryException;
 import dev.amqpkit.amqp10.internal.codec.DecodeException;
 import dev.amqpkit.amqp10.internal.message.MessageCodec;
 import dev.amqpkit.amqp10.types.Binary;
@@ -118,6 +119,21 @@ final class DeliveryImpl implements Delivery {
   @Override
   public void settle(Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome == null");
+    if (receiver.stale()) {
+      if (!SETTLED_HERE.compareAndSet(this, 0, 1)) {
+        throw new IllegalStateException("delivery " + deliveryId + " is settled already");
+      }
+      failSettlement(
+          new StaleDeliveryException(
+              "delivery "
+                  + deliveryId
+                  + " on link '"
+                  + receiver.name
+                  + "' arrived before the link failed and was attached again; the peer takes it"
+                  + " back and delivers it again, so settling it here did nothing",
+              receiver.closeCause()));
+      return;
+    }
     receiver.checkOpen();
     if (!SETTLED_HERE.compareAndSet(this, 0, 1)) {
       throw new IllegalStateException("delivery " + deliveryId + " is settled already");

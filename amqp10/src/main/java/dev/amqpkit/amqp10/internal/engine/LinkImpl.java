@@ -33,6 +33,7 @@ abstract class LinkImpl {
   private volatile AmqpException closeCause;
   private boolean detaching; // this side sent detach, or gave up on the attach; guarded by this
   private volatile Attach remoteAttach;
+  private volatile java.util.function.Consumer<AmqpException> closingHook;
   long remoteHandle = -1; // the reader's
 
   LinkImpl(SessionImpl session, String name, long handle, LinkOptions options) {
@@ -246,7 +247,19 @@ abstract class LinkImpl {
       if (closeCause != null) return;
       closeCause = cause;
     }
+    java.util.function.Consumer<AmqpException> hook = closingHook;
+    if (hook != null) hook.accept(cause);
     onClosed(cause);
+  }
+
+  /**
+   * Hears the link close, on the thread that closes it, before what waits on it fails; at once if
+   * it has closed. Must not block. May be called twice for one close.
+   */
+  void onClosing(java.util.function.Consumer<AmqpException> hook) {
+    closingHook = hook;
+    AmqpException cause = closeCause;
+    if (cause != null) hook.accept(cause);
   }
 
   // ---- state ----

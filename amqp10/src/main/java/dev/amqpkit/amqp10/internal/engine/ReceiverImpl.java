@@ -51,6 +51,7 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
   private CompletableFuture<Void> drained;
 
   private volatile ReceiverSettleMode settleMode = ReceiverSettleMode.FIRST;
+  private final boolean selfHealing;
   private final Batcher batcher;
 
   // The delivery being assembled from several transfers; the reader's.
@@ -62,9 +63,11 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
   private int partialSize = -1; // -1: no delivery in progress
   private int partialFrames; // the transfer frames of the delivery in progress
 
-  ReceiverImpl(SessionImpl session, String name, long handle, ReceiverOptions options) {
+  ReceiverImpl(
+      SessionImpl session, String name, long handle, ReceiverOptions options, boolean selfHealing) {
     super(session, name, handle, options);
     this.receiverOptions = options;
+    this.selfHealing = selfHealing;
     this.window = options.credit();
     this.batcher = options.dispositionBatchSize() > 1 ? new Batcher() : null;
   }
@@ -303,6 +306,16 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
   }
 
   // ---- settling ----
+
+  /**
+   * Whether this link's deliveries went stale: the link belongs to a self-healing receiver and a
+   * failure its connection recovers from ended it. The peer delivers them again; settling one is a
+   * no-op.
+   */
+  boolean stale() {
+    AmqpException cause = closeCause();
+    return selfHealing && cause != null && RecoveringConnection.recoverable(cause);
+  }
 
   void settle(DeliveryImpl d, Outcome outcome) {
     if (d.remotelySettled) {

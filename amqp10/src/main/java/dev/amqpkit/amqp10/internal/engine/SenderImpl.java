@@ -126,6 +126,18 @@ final class SenderImpl extends LinkImpl implements Sender {
     }
     checkOpen();
     byte[] payload = MessageCodec.forThisThread().encode(message);
+    PendingSend pending = settled ? null : new PendingSend(this);
+    sendEncoded(payload, message.messageFormat(), pending);
+    return settled ? CompletableFuture.completedFuture(null) : pending;
+  }
+
+  /**
+   * Sends an encoded message: unsettled with {@code pending} as its future, settled when it is
+   * null. Waits as {@link #send(Message)} and throws as it does; when it throws, {@code pending} is
+   * not left listed as unsettled.
+   */
+  void sendEncoded(byte[] payload, long messageFormat, PendingSend pending) {
+    boolean settled = pending == null;
     long max = peerMaxMessageSize;
     if (max > 0 && payload.length > max) {
       throw new IllegalArgumentException(
@@ -137,9 +149,9 @@ final class SenderImpl extends LinkImpl implements Sender {
               + name
               + "'");
     }
+    if (pending != null) pending.sender = this;
     long timeoutNanos = session.requestTimeout().toNanos();
     long deadline = System.nanoTime() + timeoutNanos;
-    PendingSend pending = settled ? null : new PendingSend(this);
     try {
       if (!sendLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
         throw new AmqpTimeoutException(
@@ -153,7 +165,7 @@ final class SenderImpl extends LinkImpl implements Sender {
       takeCredit(settled, deadline);
       boolean sent = false;
       try {
-        session.transfer(this, tag(), payload, message.messageFormat(), pending, deadline);
+        session.transfer(this, tag(), payload, messageFormat, pending, deadline);
         sent = true;
       } finally {
         if (!sent) returnCredit(settled);
@@ -162,7 +174,6 @@ final class SenderImpl extends LinkImpl implements Sender {
       sendLock.unlock();
       afterSend(); // a drain deferred for this send is answered, whether it went or not
     }
-    return settled ? CompletableFuture.completedFuture(null) : pending;
   }
 
   /** Waits for credit, and for an unsettled send for a place in flight, and takes them. */

@@ -71,6 +71,7 @@ final class SessionImpl implements Session {
   private final CompletableFuture<End> ended = new CompletableFuture<>();
   private volatile boolean ending;
   private volatile SessionClosedException closeCause;
+  private volatile java.util.function.Consumer<SessionClosedException> closingHook;
 
   // Links.
   private final Object linkLock = new Object();
@@ -206,7 +207,19 @@ final class SessionImpl implements Session {
       if (closeCause != null) return;
       closeCause = cause;
     }
+    java.util.function.Consumer<SessionClosedException> hook = closingHook;
+    if (hook != null) hook.accept(cause);
     closeLinks(cause);
+  }
+
+  /**
+   * Hears the session end, on the thread that ends it, before its links close and their sends fail;
+   * at once if it has ended. Must not block. May be called twice for one end.
+   */
+  void onClosing(java.util.function.Consumer<SessionClosedException> hook) {
+    closingHook = hook;
+    SessionClosedException cause = closeCause;
+    if (cause != null) hook.accept(cause);
   }
 
   /** The session ended: so do its links, and what awaited settlement fails. */
@@ -217,7 +230,7 @@ final class SessionImpl implements Session {
       links = new ArrayList<>(byLocalHandle.values());
     }
     for (LinkImpl link : links) link.sessionClosed(cause);
-    unsettledSends.removeIf(p -> true, p -> p.completeExceptionally(cause));
+    unsettledSends.removeIf(p -> true, p -> p.fail(cause));
     List<DeliveryImpl> waiting;
     synchronized (awaitingSender) {
       waiting = new ArrayList<>(awaitingSender.values());
@@ -236,7 +249,11 @@ final class SessionImpl implements Session {
   @Override
   public Sender openSender(SenderOptions senderOptions) {
     Objects.requireNonNull(senderOptions, "options == null");
-    String name = nameOf(senderOptions, "sender");
+    return attachSender(nameOf(senderOptions, "sender"), senderOptions);
+  }
+
+  /** Attaches a sender named {@code name}; see {@link #openSender(SenderOptions)}. */
+  SenderImpl attachSender(String name, SenderOptions senderOptions) {
     SenderImpl link =
         register(name, Role.SENDER, h -> new SenderImpl(this, name, h, senderOptions));
     link.open(connection.requestTimeout());
@@ -251,14 +268,24 @@ final class SessionImpl implements Session {
   @Override
   public Receiver openReceiver(ReceiverOptions receiverOptions) {
     Objects.requireNonNull(receiverOptions, "options == null");
-    String name = nameOf(receiverOptions, "receiver");
+    return attachReceiver(nameOf(receiverOptions, "receiver"), receiverOptions, false);
+  }
+
+  /**
+   * Attaches a receiver named {@code name}; see {@link #openReceiver(ReceiverOptions)}. A
+   * self-healing receiver's deliveries go stale, rather than unsettleable, when a failure ends it.
+   */
+  ReceiverImpl attachReceiver(String name, ReceiverOptions receiverOptions, boolean selfHealing) {
     ReceiverImpl link =
-        register(name, Role.RECEIVER, h -> new ReceiverImpl(this, name, h, receiverOptions));
+        register(
+            name,
+            Role.RECEIVER,
+            h -> new ReceiverImpl(this, name, h, receiverOptions, selfHealing));
     link.open(connection.requestTimeout());
     return link;
   }
 
-  private static String nameOf(LinkOptions o, String kind) {
+  static String nameOf(LinkOptions o, String kind) {
     return o.name() != null ? o.name() : "amqpkit-" + kind + "-" + UUID.randomUUID();
   }
 
@@ -495,7 +522,7 @@ final class SessionImpl implements Session {
 
   /** Fails the unsettled sends of a link that closed. */
   void failSends(SenderImpl sender, AmqpException cause) {
-    unsettledSends.removeIf(p -> p.sender == sender, p -> p.completeExceptionally(cause));
+    unsettledSends.removeIf(p -> p.sender == sender, p -> p.fail(cause));
   }
 
   // ---- from the reader thread ----

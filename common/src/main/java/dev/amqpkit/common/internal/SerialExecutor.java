@@ -1,4 +1,4 @@
-package dev.amqpkit.amqp091.internal;
+package dev.amqpkit.common.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * it has no more frames at hand: a burst of deliveries read at once costs one thread wake-up, not
  * one each.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor executor;
@@ -25,7 +25,7 @@ final class SerialExecutor implements Executor {
   private final Runnable drain = this::drain; // one object, not one per kick
   private boolean running;
 
-  SerialExecutor(Executor executor) {
+  public SerialExecutor(Executor executor) {
     this.executor = executor;
   }
 
@@ -40,7 +40,7 @@ final class SerialExecutor implements Executor {
    * @return whether the caller must call {@link #kick} (soon: until then, neither this task nor any
    *     queued after it runs)
    */
-  boolean enqueue(Runnable task) {
+  public boolean enqueue(Runnable task) {
     synchronized (tasks) {
       tasks.add(task);
       if (running) return false;
@@ -50,7 +50,7 @@ final class SerialExecutor implements Executor {
   }
 
   /** Hands the queued tasks to the executor; once for each {@link #enqueue} that returned true. */
-  void kick() {
+  public void kick() {
     try {
       executor.execute(drain);
     } catch (RejectedExecutionException e) {

@@ -1,0 +1,277 @@
+package dev.amqpkit.amqp10.internal.engine;
+
+import dev.amqpkit.amqp10.AmqpException;
+import dev.amqpkit.amqp10.AmqpTimeoutException;
+import dev.amqpkit.amqp10.ConnectionRecoveringException;
+import dev.amqpkit.amqp10.Message;
+import dev.amqpkit.amqp10.Outcome;
+import dev.amqpkit.amqp10.Sender;
+import dev.amqpkit.amqp10.SenderOptions;
+import dev.amqpkit.amqp10.SenderSettleMode;
+import dev.amqpkit.amqp10.internal.message.MessageCodec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A sender that loses nothing across failures. Each unsettled send keeps its encoded message (a
+ * {@link RetainedSend}) until its outcome arrives. When the link fails with its connection or
+ * session, the sends that awaited an outcome are held, and so are sends made while the link
+ * recovers (up to {@link dev.amqpkit.common.Recovery#bufferedPublishes()} across the connection);
+ * once the link is attached again they are sent again in the order the application sent them, and
+ * only then do new sends go straight to the link. A send fails only with a reason: the link closed
+ * for good, the peer refused the message, or no room within the request timeout.
+ *
+ * <p>Thread-safe, as {@link Sender} is.
+ */
+final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sender {
+  private static final Logger log = LoggerFactory.getLogger(RecoveringSender.class);
+  private static final Comparator<RetainedSend> BY_ORDER = Comparator.comparingLong(r -> r.order);
+
+  private final SenderOptions senderOptions;
+  private final AtomicLong orders = new AtomicLong();
+  private final PriorityQueue<RetainedSend> held = new PriorityQueue<>(BY_ORDER); // lock
+
+  RecoveringSender(
+      RecoveringSession session, String name, SenderOptions options, SenderImpl first) {
+    super(session, name, options, first);
+    this.senderOptions = options;
+  }
+
+  @Override
+  SenderImpl attach(SessionImpl on, SenderImpl failed) {
+    return on.attachSender(name, senderOptions);
+  }
+
+  // ---- sending ----
+
+  @Override
+  public CompletableFuture<Outcome> send(Message message) {
+    return send(message, senderOptions.settleMode() == SenderSettleMode.SETTLED);
+  }
+
+  @Override
+  public CompletableFuture<Outcome> send(Message message, boolean settled) {
+    Objects.requireNonNull(message, "message == null");
+    SenderSettleMode mode = senderOptions.settleMode();
+    if (mode != SenderSettleMode.MIXED && settled != (mode == SenderSettleMode.SETTLED)) {
+      throw new IllegalStateException(
+          "a link in sender settle mode "
+              + mode
+              + " cannot send "
+              + (settled ? "" : "un")
+              + "settled");
+    }
+    linkIfUp(); // throws if closed for good, before encoding
+    byte[] payload = MessageCodec.forThisThread().encode(message);
+    long format = message.messageFormat();
+    long order = orders.getAndIncrement();
+    RetainedSend retained = settled ? null : new RetainedSend(this, payload, format, false, order);
+    long deadline = System.nanoTime() + session.connection.requestTimeout().toNanos();
+    while (true) {
+      SenderImpl l = linkIfUp();
+      if (l == null) {
+        if (retained == null) retained = new RetainedSend(this, payload, format, true, order);
+        if (buffer(retained, deadline)) return retained;
+        continue; // back meanwhile
+      }
+      try {
+        l.sendEncoded(payload, format, retained);
+        return settled ? CompletableFuture.completedFuture(null) : retained;
+      } catch (AmqpException e) {
+        if (!RecoveringConnection.recoverable(e)) throw e;
+        // The link failed under this send, which waits for recovery now, unless the failure
+        // handed it over already.
+        if (retained != null) {
+          synchronized (lock) {
+            if (retained.held) return retained;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Holds a send made while the link recovers, waiting for room in the connection's buffer at most
+   * until {@code deadline}. Returns false when the link is back meanwhile.
+   */
+  private boolean buffer(RetainedSend r, long deadline) {
+    RecoveringConnection connection = session.connection;
+    synchronized (lock) {
+      while (true) {
+        if (closedForGood != null) throw closedForGood;
+        if (!recovering) {
+          AmqpException cause = link.closeCause();
+          if (cause == null || !RecoveringConnection.recoverable(cause)) return false;
+          // Failed, and the failure's hook is about to mark this link: wait for it.
+        } else if (connection.reserveBuffered()) {
+          r.buffered = true;
+          hold(r);
+          return true;
+        } else if (connection.bufferLimit() == 0) {
+          throw new ConnectionRecoveringException(
+              "link '"
+                  + name
+                  + "' is recovering, and Recovery.bufferedPublishes() is 0: the message was not"
+                  + " sent",
+              null);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AmqpTimeoutException(
+              "link '"
+                  + name
+                  + "' is recovering, and "
+                  + connection.bufferLimit()
+                  + " sends already wait for the connection (Recovery.bufferedPublishes()); no"
+                  + " room within "
+                  + connection.requestTimeout()
+                  + ": the message was not sent");
+        }
+        try {
+          // Room is made by other links sending what they hold: look again shortly.
+          lock.wait(Math.max(1, Math.min(10, left / 1_000_000)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AmqpException("interrupted while link '" + name + "' recovers", e);
+        }
+      }
+    }
+  }
+
+  /** Under lock. */
+  private void hold(RetainedSend r) {
+    r.held = true;
+    held.add(r);
+  }
+
+  /**
+   * The link closed before the send's outcome arrived; from the engine, on the thread that closed
+   * it. A link that recovers holds the send to send it again; otherwise it fails.
+   */
+  void handOver(RetainedSend r, AmqpException cause) {
+    synchronized (lock) {
+      if (closedForGood == null && recovering) {
+        if (!r.held && !r.isDone()) hold(r);
+        return;
+      }
+    }
+    r.completeExceptionally(cause);
+  }
+
+  @Override
+  boolean holdsSends() {
+    return !held.isEmpty();
+  }
+
+  /**
+   * Sends again, in order, what the link holds, then lets new sends through. On the recovery
+   * thread. Stops when the link fails again: the next recovery sends the rest.
+   */
+  @Override
+  void replay() {
+    int sent = 0;
+    while (true) {
+      RetainedSend r;
+      SenderImpl l;
+      synchronized (lock) {
+        if (closedForGood != null || !recovering) return;
+        l = link;
+        if (held.isEmpty()) {
+          if (l.closeCause() == null) {
+            recovering = false;
+            lock.notifyAll();
+            if (sent > 0) log.debug("link '{}': sent {} held sends again", name, sent);
+          }
+          return;
+        }
+        r = held.poll();
+        r.held = false;
+        if (r.buffered) {
+          r.buffered = false;
+          session.connection.releaseBuffered();
+        }
+      }
+      try {
+        l.sendEncoded(r.payload, r.messageFormat, r.settled ? null : r);
+        if (r.settled) r.complete(null);
+        sent++;
+      } catch (AmqpTimeoutException e) {
+        // No credit or room yet, on a link that is up: keep it, and try again.
+        log.warn("link '{}': sending again what it holds: {}", name, e.getMessage());
+        putBack(r);
+      } catch (AmqpException e) {
+        if (RecoveringConnection.recoverable(e)) {
+          putBack(r);
+          return; // failed again: the next recovery sends the rest
+        }
+        r.completeExceptionally(e);
+        AmqpException cause = l.closeCause();
+        if (cause != null) {
+          closeForGood(cause);
+          return;
+        }
+      } catch (IllegalArgumentException e) {
+        r.completeExceptionally(e); // larger than the new link takes
+      }
+    }
+  }
+
+  private void putBack(RetainedSend r) {
+    synchronized (lock) {
+      if (closedForGood == null && !r.held && !r.isDone()) {
+        hold(r);
+        return;
+      }
+    }
+    AmqpException cause = closeCause();
+    if (cause != null) r.completeExceptionally(cause);
+  }
+
+  @Override
+  void onClosedForGood(AmqpException cause) {
+    List<RetainedSend> failed;
+    synchronized (lock) {
+      failed = new ArrayList<>(held);
+      held.clear();
+      for (RetainedSend r : failed) {
+        r.held = false;
+        if (r.buffered) {
+          r.buffered = false;
+          session.connection.releaseBuffered();
+        }
+      }
+    }
+    failed.sort(BY_ORDER);
+    for (RetainedSend r : failed) r.completeExceptionally(cause);
+  }
+
+  // ---- Sender ----
+
+  @Override
+  public long credit() {
+    SenderImpl l;
+    synchronized (lock) {
+      l = link;
+    }
+    return l.closeCause() == null ? l.credit() : 0;
+  }
+
+  /** The sends that await an outcome: on the link, and held while it recovers. */
+  @Override
+  public int unsettled() {
+    SenderImpl l;
+    int n;
+    synchronized (lock) {
+      l = link;
+      n = held.size();
+    }
+    return l.closeCause() == null ? n + l.unsettled() : n;
+  }
+}

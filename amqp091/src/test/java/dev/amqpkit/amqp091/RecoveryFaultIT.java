@@ -11,9 +11,7 @@ import dev.amqpkit.testkit.FaultProxy;
 import dev.amqpkit.testkit.RabbitMq;
 import dev.amqpkit.testkit.RabbitMqControl;
 import dev.amqpkit.testkit.RequiresRabbitMq;
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
+import dev.amqpkit.testkit.ResourceBaseline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -267,7 +265,8 @@ class RecoveryFaultIT {
     String queue = channel.queueDeclare(QueueSpec.serverNamed().exclusive()).queue();
     channel.basicConsume(queue, ConsumeOptions.defaults().autoAck(), d -> {});
     channel.basicPublishWithConfirm("", queue, null, new byte[1]).get(10, TimeUnit.SECONDS);
-    Baseline before = Baseline.settled(null);
+    Thread.sleep(6_000); // callback threads end 5 s after their last task
+    ResourceBaseline before = ResourceBaseline.measure();
 
     for (int i = 0; i < 100; i++) {
       int recovered = watch.recovered.get();
@@ -277,52 +276,10 @@ class RecoveryFaultIT {
     }
     channel.waitForConfirms(Duration.ofSeconds(10));
 
-    Baseline after = Baseline.settled(before);
+    ResourceBaseline after = ResourceBaseline.settledTo(before, Duration.ofSeconds(30));
     System.out.printf("RecoveryFaultIT: before 100 recoveries %s, after %s%n", before, after);
-    assertThat(after.threads).isLessThanOrEqualTo(before.threads);
-    assertThat(after.sockets).isLessThanOrEqualTo(before.sockets);
-    assertThat(after.heapBytes).isLessThan(before.heapBytes + 16L * 1024 * 1024);
-  }
-
-  /** Threads, open sockets and heap in use, once idle threads have ended and after a GC. */
-  record Baseline(int threads, long sockets, long heapBytes) {
-    /**
-     * Measures once idle threads have ended (callback threads end 5 s after their last task); with
-     * a target, as soon as threads and sockets are down to it, within 30 s.
-     */
-    static Baseline settled(Baseline target) throws Exception {
-      if (target == null) {
-        Thread.sleep(6_000);
-        return measure();
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      Baseline now = measure();
-      while (System.nanoTime() < deadline
-          && (now.threads > target.threads || now.sockets > target.sockets)) {
-        Thread.sleep(1_000);
-        now = measure();
-      }
-      return now;
-    }
-
-    static Baseline measure() throws Exception {
-      for (int i = 0; i < 3; i++) System.gc();
-      long sockets = 0;
-      File[] fds = new File("/proc/self/fd").listFiles();
-      if (fds != null) {
-        for (File fd : fds) {
-          try {
-            if (Files.readSymbolicLink(fd.toPath()).toString().startsWith("socket:")) sockets++;
-          } catch (Exception e) {
-            // Closed while listed.
-          }
-        }
-      }
-      Runtime rt = Runtime.getRuntime();
-      return new Baseline(
-          ManagementFactory.getThreadMXBean().getThreadCount(),
-          sockets,
-          rt.totalMemory() - rt.freeMemory());
-    }
+    assertThat(after.threads()).isLessThanOrEqualTo(before.threads());
+    assertThat(after.sockets()).isLessThanOrEqualTo(before.sockets());
+    assertThat(after.heapBytes()).isLessThan(before.heapBytes() + 16L * 1024 * 1024);
   }
 }

@@ -58,7 +58,7 @@ public final class Amqp10SideBySide {
     String uri = "amqp://guest:guest@127.0.0.1:5672";
     int runs = 3;
     double scale = 1.0;
-    List<String> wanted = List.of("send", "receive", "receive-batched");
+    List<String> wanted = List.of("send", "receive", "receive-batched", "send-r");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--uri" -> uri = args[++i];
@@ -70,7 +70,8 @@ public final class Amqp10SideBySide {
     }
     int n = (int) (500_000 * scale);
     String amqp091 = "amqp://" + URI.create(uri).getRawAuthority() + "/%2F";
-    List<Client> clients = List.of(new Amqpkit10(), new ProtonJ2());
+    List<Client> versusProtonJ2 = List.of(new Amqpkit10(true), new ProtonJ2());
+    List<Client> healingVersusBare = List.of(new Amqpkit10(true), new Amqpkit10(false));
     System.out.printf(
         Locale.ROOT,
         "amqpkit AMQP 1.0 vs ProtonJ2 %s on %s, Java %s, %d cores; median of %d runs;"
@@ -95,8 +96,10 @@ public final class Amqp10SideBySide {
             case "send" -> n + " x 100 B unsettled, <= 1000 in flight";
             case "receive" -> n + " x 100 B, credit 1000, accept each";
             case "receive-batched" -> n + " x 100 B, credit 1000, settle in batches";
+            case "send-r" -> "(send) self-healing vs bare; ratio healing/bare";
             default -> throw new IllegalArgumentException("unknown case " + c);
           };
+      List<Client> clients = c.equals("send-r") ? healingVersusBare : versusProtonJ2;
       for (Client client : clients) run(client, c, amqp091, uri, Math.max(1, n / 5)); // warm-up
       List<List<SideBySide.Figures>> results = List.of(new ArrayList<>(), new ArrayList<>());
       for (int r = 0; r < runs; r++) {
@@ -106,8 +109,8 @@ public final class Amqp10SideBySide {
       }
       SideBySide.Figures ours = median(results.get(0));
       SideBySide.Figures theirs = median(results.get(1));
-      print(c, title, "amqpkit", ours);
-      print("", "", "protonj2", theirs);
+      print(c, title, clients.get(0).name(), ours);
+      print("", "", clients.get(1).name(), theirs);
       System.out.printf(
           Locale.ROOT,
           "%-8s %-46s %-10s %12.2f %14.2f %14.2f%n%n",
@@ -122,7 +125,7 @@ public final class Amqp10SideBySide {
 
   private static SideBySide.Figures run(
       Client client, String c, String amqp091, String uri, int count) throws Exception {
-    boolean send = c.equals("send");
+    boolean send = c.startsWith("send");
     String queue = send ? Prefill.boundedQueue(amqp091) : Prefill.filledQueue(amqp091, count, 100);
     try {
       Measured measured = new Measured();
@@ -157,17 +160,38 @@ public final class Amqp10SideBySide {
     return new SideBySide.Figures(rate[mid], cpu[mid], alloc[mid]);
   }
 
-  /** amqpkit: its own window of unsettled sends bounds what is in flight. */
+  /**
+   * amqpkit: its own window of unsettled sends bounds what is in flight. With recovery (the
+   * default), a self-healing connection, whose sender keeps each message's encoding until its
+   * outcome; without, the bare connection.
+   */
   static final class Amqpkit10 implements Client {
+    private final boolean recovery;
+
+    Amqpkit10(boolean recovery) {
+      this.recovery = recovery;
+    }
+
     @Override
     public String name() {
-      return "amqpkit";
+      return recovery ? "amqpkit" : "bare";
+    }
+
+    private dev.amqpkit.amqp10.Connection open(String uri) {
+      return dev.amqpkit.amqp10.Connection.open(
+          dev.amqpkit.amqp10.ConnectionOptions.fromUri(uri)
+              .newBuilder()
+              .recovery(
+                  recovery
+                      ? dev.amqpkit.common.Recovery.defaults()
+                      : dev.amqpkit.common.Recovery.disabled())
+              .build());
     }
 
     @Override
     public long send(String uri, String queue, int count, int size, int inFlight, Measured m)
         throws Exception {
-      try (dev.amqpkit.amqp10.Connection c = dev.amqpkit.amqp10.Connection.open(uri)) {
+      try (dev.amqpkit.amqp10.Connection c = open(uri)) {
         dev.amqpkit.amqp10.Sender sender =
             c.openSession()
                 .openSender(
@@ -191,7 +215,7 @@ public final class Amqp10SideBySide {
     public long receive(
         String uri, String queue, int count, int credit, boolean batched, Measured m)
         throws Exception {
-      try (dev.amqpkit.amqp10.Connection c = dev.amqpkit.amqp10.Connection.open(uri)) {
+      try (dev.amqpkit.amqp10.Connection c = open(uri)) {
         dev.amqpkit.amqp10.Session session = c.openSession();
         m.start();
         dev.amqpkit.amqp10.ReceiverOptions.Builder options =

@@ -1,6 +1,7 @@
 package dev.amqpkit.amqp10.internal.engine;
 
 import dev.amqpkit.amqp10.AmqpError;
+import dev.amqpkit.amqp10.AmqpException;
 import dev.amqpkit.amqp10.Delivery;
 import dev.amqpkit.amqp10.MalformedMessageException;
 import dev.amqpkit.amqp10.Message;
@@ -120,25 +121,38 @@ final class DeliveryImpl implements Delivery {
   public void settle(Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome == null");
     if (receiver.stale()) {
-      if (!SETTLED_HERE.compareAndSet(this, 0, 1)) {
-        throw new IllegalStateException("delivery " + deliveryId + " is settled already");
-      }
-      failSettlement(
-          new StaleDeliveryException(
-              "delivery "
-                  + deliveryId
-                  + " on link '"
-                  + receiver.name
-                  + "' arrived before the link failed and was attached again; the peer takes it"
-                  + " back and delivers it again, so settling it here did nothing",
-              receiver.closeCause()));
+      markSettledHere();
+      goneStale(receiver.closeCause());
       return;
     }
     receiver.checkOpen();
+    markSettledHere();
+    try {
+      receiver.settle(this, outcome);
+    } catch (AmqpException e) {
+      // The connection failed as this settled, before the link heard of it.
+      if (!receiver.selfHealing() || !RecoveringConnection.recoverable(e)) throw e;
+      goneStale(e);
+    }
+  }
+
+  private void markSettledHere() {
     if (!SETTLED_HERE.compareAndSet(this, 0, 1)) {
       throw new IllegalStateException("delivery " + deliveryId + " is settled already");
     }
-    receiver.settle(this, outcome);
+  }
+
+  /** The link failed and is attached again: settling did nothing, as the settlement reports. */
+  private void goneStale(AmqpException failure) {
+    failSettlement(
+        new StaleDeliveryException(
+            "delivery "
+                + deliveryId
+                + " on link '"
+                + receiver.name
+                + "' arrived before the link failed and was attached again; the peer takes it"
+                + " back and delivers it again, so settling it here did nothing",
+            failure));
   }
 
   @Override

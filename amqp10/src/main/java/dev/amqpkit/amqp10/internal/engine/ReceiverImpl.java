@@ -312,6 +312,10 @@ final class ReceiverImpl extends LinkImpl implements Receiver {
    * failure its connection recovers from ended it. The peer delivers them again; settling one is a
    * no-op.
    */
+  boolean selfHealing() {
+    return selfHealing;
+  }
+
   boolean stale() {
     AmqpException cause = closeCause();
     return selfHealing && cause != null && RecoveringConnection.recoverable(cause);

@@ -68,32 +68,35 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
               + (settled ? "" : "un")
               + "settled");
     }
-    linkIfUp(); // throws if closed for good, before encoding
+    SenderImpl l = linkIfUp(); // throws if closed for good, before encoding
     byte[] payload = MessageCodec.forThisThread().encode(message);
     long format = message.messageFormat();
     long order = orders.getAndIncrement();
     RetainedSend retained = settled ? null : new RetainedSend(this, payload, format, false, order);
-    long deadline = System.nanoTime() + session.connection.requestTimeout().toNanos();
+    long deadline = 0; // taken when first needed
     while (true) {
-      SenderImpl l = linkIfUp();
       if (l == null) {
+        if (deadline == 0) {
+          deadline = System.nanoTime() + session.connection.requestTimeout().toNanos();
+        }
         if (retained == null) retained = new RetainedSend(this, payload, format, true, order);
         if (buffer(retained, deadline)) return retained;
-        continue; // back meanwhile
-      }
-      try {
-        l.sendEncoded(payload, format, retained);
-        return settled ? CompletableFuture.completedFuture(null) : retained;
-      } catch (AmqpException e) {
-        if (!RecoveringConnection.recoverable(e)) throw e;
-        // The link failed under this send, which waits for recovery now, unless the failure
-        // handed it over already.
-        if (retained != null) {
-          synchronized (lock) {
-            if (retained.held) return retained;
+      } else {
+        try {
+          l.sendEncoded(payload, format, retained);
+          return settled ? CompletableFuture.completedFuture(null) : retained;
+        } catch (AmqpException e) {
+          if (!RecoveringConnection.recoverable(e)) throw e;
+          // The link failed under this send, which waits for recovery now, unless the failure
+          // handed it over already.
+          if (retained != null) {
+            synchronized (lock) {
+              if (retained.held) return retained;
+            }
           }
         }
       }
+      l = linkIfUp(); // back meanwhile, or failed and recovering
     }
   }
 

@@ -12,6 +12,13 @@ import java.time.Duration;
  * that overruns its credit (RabbitMQ 3.x does, by a few messages after a top-up), twice that; a
  * peer that goes further has the link detached with {@code amqp:link:transfer-limit-exceeded}.
  *
+ * <p>On a self-healing connection (see {@link Connection#open(ConnectionOptions)}), a receiver
+ * whose link failed is attached again under its name, with its source, and granted its credit again
+ * (the window, or with manual credit what the failed link had left plus what was added meanwhile).
+ * A {@link #receive} waiting meanwhile waits for the new link, within its timeout. Prefetched
+ * deliveries are dropped, and deliveries taken before the failure go stale (see {@link
+ * Delivery#settle}): the peer delivers them again.
+ *
  * <p>Thread-safe.
  */
 public interface Receiver extends AutoCloseable {

@@ -7,8 +7,16 @@ import java.util.concurrent.CompletableFuture;
  * queues the message and returns a future of its outcome; many sends can be in flight at once, and
  * the messages go out in the order their sends returned.
  *
- * <p>Thread-safe. The returned futures complete on the connection's reader thread: actions chained
- * to them without an executor run there, and must not block.
+ * <p>Thread-safe. The returned futures complete on the connection's reader thread (on a
+ * self-healing connection, also on the thread that recovers it, or that finds the link closed for
+ * good): actions chained to them without an executor run there, and must not block.
+ *
+ * <p>On a self-healing connection (see {@link Connection#open(ConnectionOptions)}), a send that
+ * awaited its outcome when the link failed is sent again once the link is attached again, before
+ * any send made meanwhile, in the order the sends were made; its future completes with the outcome
+ * of that delivery. Sends made while the link recovers wait, up to {@link
+ * dev.amqpkit.common.Recovery#bufferedPublishes()} across the connection, and {@link #send} returns
+ * their futures at once.
  */
 public interface Sender extends AutoCloseable {
 

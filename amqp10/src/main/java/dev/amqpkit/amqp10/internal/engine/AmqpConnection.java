@@ -95,6 +95,7 @@ public final class AmqpConnection implements Connection {
 
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Close> peerClose = new CompletableFuture<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Object closeLock = new Object();
   private volatile ConnectionClosedException closeCause;
   private volatile java.util.function.Consumer<ConnectionClosedException> closingHook;
@@ -781,20 +782,38 @@ public final class AmqpConnection implements Connection {
       if (closeCause != null) return;
       closeCause = cause;
     }
-    java.util.function.Consumer<ConnectionClosedException> hook = closingHook;
-    if (hook != null) hook.accept(cause);
-    if (idleTask != null) idleTask.cancel(false);
-    writer.drainAndClose(Math.min(1000, options.closeTimeout().toMillis()));
-    closeQuietly(socket);
-    List<SessionImpl> sessions = new ArrayList<>();
-    synchronized (sessionLock) {
-      if (byLocalChannel != null) {
-        for (SessionImpl s : byLocalChannel) if (s != null) sessions.add(s);
+    try {
+      java.util.function.Consumer<ConnectionClosedException> hook = closingHook;
+      if (hook != null) hook.accept(cause);
+      if (idleTask != null) idleTask.cancel(false);
+      writer.drainAndClose(Math.min(1000, options.closeTimeout().toMillis()));
+      closeQuietly(socket);
+      List<SessionImpl> sessions = new ArrayList<>();
+      synchronized (sessionLock) {
+        if (byLocalChannel != null) {
+          for (SessionImpl s : byLocalChannel) if (s != null) sessions.add(s);
+        }
       }
+      for (SessionImpl s : sessions) s.connectionClosed(cause);
+      // addListener may race this: whoever removes a listener tells it, so it hears once.
+      for (ConnectionListener l : listeners) if (listeners.remove(l)) notify(l, cause);
+    } finally {
+      terminated.complete(null);
     }
-    for (SessionImpl s : sessions) s.connectionClosed(cause);
-    // addListener may race this: whoever removes a listener tells it, so it hears once.
-    for (ConnectionListener l : listeners) if (listeners.remove(l)) notify(l, cause);
+  }
+
+  /**
+   * Waits, at most {@code timeout}, until the connection has ended and what it carried has failed:
+   * its sessions, links and their sends.
+   */
+  void awaitTerminated(Duration timeout) {
+    try {
+      terminated.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn("connection {}: still shutting down after {}", id, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void notify(ConnectionListener listener, ConnectionClosedException cause) {

@@ -120,6 +120,12 @@ final class DeliveryImpl implements Delivery {
   @Override
   public void settle(Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome == null");
+    if (remotelySettled && receiver.selfHealing()) {
+      // Needs no settling, whatever became of its link.
+      markSettledHere();
+      settledBothSides();
+      return;
+    }
     if (receiver.stale()) {
       markSettledHere();
       goneStale(receiver.closeCause());

@@ -65,6 +65,10 @@ public final class RecoveringConnection implements Connection {
   // Guarded by lock.
   private AmqpConnection current;
   private ConnectionClosedException failure; // current failed with this; the worker recovers it
+  private AmqpConnection failed; // the connection that failed with it
+  // Counts losses, of the connection or of a session: a recovery restores what was lost up to the
+  // generation it read, and leaves alone what a later loss took.
+  private long generation;
   private final Set<RecoveringSession> sessionsToRecover = new LinkedHashSet<>();
   private boolean working; // a recovery thread runs
   private ConnectionClosedException closeCause; // closed for good
@@ -161,8 +165,12 @@ public final class RecoveringConnection implements Connection {
       if (connection != current || closeCause != null || failure != null) return;
       if (recover) {
         failure = cause;
+        failed = connection;
         start = !working;
         working = true;
+        long lost = ++generation;
+        // Before the sessions end: their sends are then held for recovery, not failed.
+        for (RecoveringSession session : sessions) session.connectionLost(lost);
       }
     }
     if (!recover) {
@@ -170,21 +178,20 @@ public final class RecoveringConnection implements Connection {
       return;
     }
     log.info("connection {} failed ({}); recovering", id, cause.getMessage());
-    // Before the sessions end: their sends are then held for recovery, not failed.
-    for (RecoveringSession session : sessions) session.connectionLost();
     dispatch(l -> l.disconnected(cause));
     if (start) startWorker();
   }
 
   /**
-   * A session ended with an error that recovery brings back, on a connection that did not fail;
-   * returns false when the connection is closed for good.
+   * A session ended with an error that recovery brings back, on a connection that did not fail:
+   * marks it lost and has it recovered. Returns false when the connection is closed for good.
    */
-  boolean sessionFailed(RecoveringSession session) {
+  boolean sessionFailed(RecoveringSession session, SessionImpl ended) {
     boolean start;
     synchronized (lock) {
       if (closeCause != null) return false;
       if (failure != null) return true; // recovering the whole connection recovers the session
+      if (!session.sessionLost(ended, ++generation)) return true; // not the session of the moment
       sessionsToRecover.add(session);
       start = !working;
       working = true;
@@ -201,27 +208,42 @@ public final class RecoveringConnection implements Connection {
 
   /** The recovery thread: recovers the connection, or failed sessions, until nothing is left. */
   private void work() {
-    while (true) {
-      ConnectionClosedException connectionFailure;
-      List<RecoveringSession> failedSessions;
-      synchronized (lock) {
-        if (closeCause != null || (failure == null && sessionsToRecover.isEmpty())) {
-          working = false;
-          return;
+    boolean done = false;
+    try {
+      while (true) {
+        ConnectionClosedException connectionFailure;
+        AmqpConnection failedConnection;
+        List<RecoveringSession> failedSessions;
+        synchronized (lock) {
+          if (closeCause != null || (failure == null && sessionsToRecover.isEmpty())) {
+            working = false;
+            done = true;
+            return;
+          }
+          connectionFailure = failure;
+          failedConnection = failed;
+          failedSessions = new ArrayList<>(sessionsToRecover);
+          sessionsToRecover.clear();
         }
-        connectionFailure = failure;
-        failedSessions = new ArrayList<>(sessionsToRecover);
-        sessionsToRecover.clear();
+        if (connectionFailure != null) {
+          recoverConnection(connectionFailure, failedConnection);
+        } else {
+          for (RecoveringSession session : failedSessions) recoverSession(session);
+        }
       }
-      if (connectionFailure != null) {
-        recoverConnection(connectionFailure);
-      } else {
-        for (RecoveringSession session : failedSessions) recoverSession(session);
+    } finally {
+      if (!done) {
+        // An Error: the next failure starts another recovery thread.
+        synchronized (lock) {
+          working = false;
+        }
       }
     }
   }
 
-  private void recoverConnection(ConnectionClosedException cause) {
+  private void recoverConnection(ConnectionClosedException cause, AmqpConnection failedConnection) {
+    // Its sends are handed over as its sessions end: none may arrive after the new one is in place.
+    failedConnection.awaitTerminated(options.closeTimeout());
     retry(
         cause,
         true,
@@ -238,9 +260,11 @@ public final class RecoveringConnection implements Connection {
         false,
         attempt -> {
           AmqpConnection connection;
+          long restoring;
           synchronized (lock) {
             if (closeCause != null || failure != null) return true; // the connection's to do
             connection = current;
+            restoring = generation;
           }
           try {
             session.recover(connection);
@@ -249,22 +273,38 @@ public final class RecoveringConnection implements Connection {
             if (!connection.isOpen()) return true; // the connection's failure takes over
             throw e;
           }
-          session.restored();
-          session.replay();
+          afterSwitch(session, restoring);
           log.info("connection {}: session {} recovered", id, session);
           dispatch(l -> l.sessionRecovered(session));
           return true;
         },
-        (attempts, last) ->
-            session.closeForGood(
-                new SessionClosedException(
-                    "gave up recovering the session after "
-                        + attempts
-                        + " attempt(s): "
-                        + (last == null ? "" : last.getMessage()),
-                    null,
-                    CloseInitiator.CLIENT,
-                    last)));
+        (attempts, last) -> {
+          SessionClosedException cause =
+              new SessionClosedException(
+                  "gave up recovering the session after "
+                      + attempts
+                      + " attempt(s): "
+                      + (last == null ? "" : last.getMessage()),
+                  null,
+                  CloseInitiator.CLIENT,
+                  last);
+          log.warn("connection {}: {}", id, cause.getMessage());
+          session.closeForGood(cause);
+          forget(session);
+        });
+  }
+
+  /**
+   * What follows the switch to a recovered session: it is the one now, so nothing here counts as a
+   * failed attempt; what fails is logged, and a link that failed again is recovered again.
+   */
+  private void afterSwitch(RecoveringSession session, long restoring) {
+    try {
+      session.restored(restoring);
+      session.replay();
+    } catch (RuntimeException e) {
+      log.error("connection {}: after recovering session {}", id, session, e);
+    }
   }
 
   /** One attempt; returns whether the work is done (for good, or no longer this loop's). */
@@ -305,6 +345,12 @@ public final class RecoveringConnection implements Connection {
           giveUp.giveUp(n, e);
           return;
         }
+      } catch (ConnectionClosedException e) {
+        last = e;
+        if (!recoverable(e)) {
+          giveUp.giveUp(n, e); // refused for a reason the next attempt would meet again
+          return;
+        }
       } catch (RuntimeException e) {
         last = e;
         log.debug("connection {}: recovery attempt {} failed", id, n, e);
@@ -343,11 +389,14 @@ public final class RecoveringConnection implements Connection {
       throw e;
     }
     boolean closedMeanwhile;
+    long restoring = 0;
     synchronized (lock) {
       closedMeanwhile = closeCause != null;
       if (!closedMeanwhile) {
         current = connection;
         failure = null;
+        failed = null;
+        restoring = generation;
         lock.notifyAll();
       }
     }
@@ -355,10 +404,10 @@ public final class RecoveringConnection implements Connection {
       connection.close();
       return;
     }
-    // Heard at once if the new connection failed already: the worker then goes round again.
+    // Heard at once if the new connection failed already: the worker then goes round again, and
+    // what that loss marked stays marked.
     connection.onClosing(cause -> failed(connection, cause));
-    for (RecoveringSession session : sessions) session.restored();
-    for (RecoveringSession session : sessions) session.replay();
+    for (RecoveringSession session : sessions) afterSwitch(session, restoring);
     log.info("connection {} recovered after {} attempt(s)", id, attempt);
     dispatch(ConnectionListener::recovered);
   }

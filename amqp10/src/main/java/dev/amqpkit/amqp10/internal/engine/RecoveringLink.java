@@ -6,6 +6,7 @@ import dev.amqpkit.amqp10.AmqpTimeoutException;
 import dev.amqpkit.amqp10.CloseInitiator;
 import dev.amqpkit.amqp10.LinkClosedException;
 import dev.amqpkit.amqp10.LinkOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a self-healing sender and receiver share: the link of the moment, attached again under the
@@ -25,6 +26,8 @@ abstract class RecoveringLink<L extends LinkImpl> {
   // Guarded by lock.
   L link; // the link of the moment; while recovering, the one being attached, or the failed one
   boolean recovering; // the link failed and is not back yet
+  long lostAt; // the connection's generation of the last loss
+  long restoredAt; // the generation the last recovery restored
   AmqpException closedForGood;
 
   RecoveringLink(RecoveringSession session, String name, LinkOptions options, L first) {
@@ -58,9 +61,11 @@ abstract class RecoveringLink<L extends LinkImpl> {
   }
 
   /** The connection or session failed and will be recovered: the link waits for it. */
-  void lost() {
+  void lost(long generation) {
     synchronized (lock) {
-      if (closedForGood == null) recovering = true;
+      if (closedForGood != null) return;
+      recovering = true;
+      lostAt = Math.max(lostAt, generation);
     }
   }
 
@@ -85,12 +90,14 @@ abstract class RecoveringLink<L extends LinkImpl> {
    * The recovered connection or session is the one now. A link the peer closed while it was being
    * recovered stays closed; a sender stays recovering until it has sent again what it holds.
    */
-  void restored() {
+  void restored(long generation) {
     L impl;
     synchronized (lock) {
       impl = link;
       if (closedForGood != null) return;
-      if (!holdsSends()) {
+      restoredAt = generation;
+      // A loss after the one recovered stays: the link waits for the next recovery.
+      if (lostAt <= generation && !holdsSends()) {
         recovering = false;
         lock.notifyAll();
       }
@@ -146,6 +153,28 @@ abstract class RecoveringLink<L extends LinkImpl> {
           throw new AmqpException("interrupted while link '" + name + "' recovers", e);
         }
       }
+    }
+  }
+
+  /**
+   * The link to use after {@code failed} failed under a call with a failure recovery brings back:
+   * null once the link is recovering (the failure's hook marks it at once), or the recovered link.
+   */
+  L nextLink(L failed) {
+    synchronized (lock) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (closedForGood == null && !recovering && link == failed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) break; // not marked: the link failed alone; its cause tells
+        try {
+          lock.wait(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AmqpException("interrupted while link '" + name + "' recovers", e);
+        }
+      }
+      if (closedForGood != null) throw closedForGood;
+      return recovering ? null : link;
     }
   }
 

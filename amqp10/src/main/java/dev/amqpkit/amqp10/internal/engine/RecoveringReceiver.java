@@ -31,9 +31,9 @@ final class RecoveringReceiver extends RecoveringLink<ReceiverImpl> implements R
   ReceiverImpl attach(SessionImpl on, ReceiverImpl failed) {
     ReceiverImpl fresh = on.attachReceiver(name, receiverOptions, true);
     if (receiverOptions.credit() == 0) {
-      long carry;
+      long carry = failed.credit(); // not under lock: the engine's lock is taken first elsewhere
       synchronized (lock) {
-        carry = failed.credit() + owedCredit;
+        carry += owedCredit;
         owedCredit = 0;
       }
       if (carry > 0) fresh.addCredit((int) Math.min(Integer.MAX_VALUE, carry));
@@ -46,8 +46,8 @@ final class RecoveringReceiver extends RecoveringLink<ReceiverImpl> implements R
 
   /** Back: credit added while the link was being attached is granted now. */
   @Override
-  void restored() {
-    super.restored();
+  void restored(long generation) {
+    super.restored(generation);
     long owed;
     ReceiverImpl l;
     synchronized (lock) {

@@ -37,6 +37,7 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
   private final SenderOptions senderOptions;
   private final AtomicLong orders = new AtomicLong();
   private final PriorityQueue<RetainedSend> held = new PriorityQueue<>(BY_ORDER); // lock
+  private boolean replaying; // lock: a replay runs, on the recovery thread or a callback thread
 
   RecoveringSender(
       RecoveringSession session, String name, SenderOptions options, SenderImpl first) {
@@ -73,30 +74,27 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
     long format = message.messageFormat();
     long order = orders.getAndIncrement();
     RetainedSend retained = settled ? null : new RetainedSend(this, payload, format, false, order);
-    long deadline = 0; // taken when first needed
+    long deadline = System.nanoTime() + session.connection.requestTimeout().toNanos();
     while (true) {
       if (l == null) {
-        if (deadline == 0) {
-          deadline = System.nanoTime() + session.connection.requestTimeout().toNanos();
-        }
         if (retained == null) retained = new RetainedSend(this, payload, format, true, order);
         if (buffer(retained, deadline)) return retained;
-      } else {
-        try {
-          l.sendEncoded(payload, format, retained);
-          return settled ? CompletableFuture.completedFuture(null) : retained;
-        } catch (AmqpException e) {
-          if (!RecoveringConnection.recoverable(e)) throw e;
-          // The link failed under this send, which waits for recovery now, unless the failure
-          // handed it over already.
-          if (retained != null) {
-            synchronized (lock) {
-              if (retained.held) return retained;
-            }
+        l = linkIfUp(); // back meanwhile
+        continue;
+      }
+      try {
+        l.sendEncoded(payload, format, retained, deadline);
+        return settled ? CompletableFuture.completedFuture(null) : retained;
+      } catch (AmqpException e) {
+        // A failure that handed the send over makes it the recovery's, whatever the send met.
+        if (retained != null) {
+          synchronized (lock) {
+            if (retained.handedOver) return retained;
           }
         }
+        if (!RecoveringConnection.recoverable(e)) throw e;
+        l = nextLink(l); // the link failed under this send: it waits for the recovery
       }
-      l = linkIfUp(); // back meanwhile, or failed and recovering
     }
   }
 
@@ -160,7 +158,8 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
    */
   void handOver(RetainedSend r, AmqpException cause) {
     synchronized (lock) {
-      if (closedForGood == null && recovering) {
+      if (closedForGood == null && recovering && RecoveringConnection.recoverable(cause)) {
+        r.handedOver = true;
         if (!r.held && !r.isDone()) hold(r);
         return;
       }
@@ -175,50 +174,86 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
 
   /**
    * Sends again, in order, what the link holds, then lets new sends through. On the recovery
-   * thread. Stops when the link fails again: the next recovery sends the rest.
+   * thread; if the peer gives no credit or room within the request timeout, it goes on on a
+   * callback thread, so that the other links recover meanwhile. Stops when the link fails again:
+   * the next recovery sends the rest.
    */
   @Override
   void replay() {
+    synchronized (lock) {
+      if (replaying) return; // one runs already, and sends on whatever link is the one
+      replaying = true;
+    }
+    replayHeld();
+  }
+
+  /** Replays until nothing is held; owns {@code replaying}, and clears it when it stops. */
+  private void replayHeld() {
+    boolean continuing = false;
+    try {
+      continuing = sendHeld();
+    } finally {
+      if (!continuing) {
+        synchronized (lock) {
+          replaying = false;
+        }
+      }
+    }
+  }
+
+  /** Returns true when the rest of the replay was handed to a callback thread. */
+  private boolean sendHeld() {
     int sent = 0;
     while (true) {
       RetainedSend r;
       SenderImpl l;
+      AmqpException gone = null;
       synchronized (lock) {
-        if (closedForGood != null || !recovering) return;
+        if (closedForGood != null || !recovering) return false;
         l = link;
         if (held.isEmpty()) {
-          if (l.closeCause() == null) {
+          AmqpException cause = l.closeCause();
+          if (cause == null && lostAt <= restoredAt) {
             recovering = false;
             lock.notifyAll();
             if (sent > 0) log.debug("link '{}': sent {} held sends again", name, sent);
+          } else if (cause != null && !RecoveringConnection.recoverable(cause)) {
+            gone = cause; // closed by the peer as it came back
           }
-          return;
-        }
-        r = held.poll();
-        r.held = false;
-        if (r.buffered) {
-          r.buffered = false;
-          session.connection.releaseBuffered();
+          r = null;
+        } else {
+          r = held.poll();
+          r.held = false;
+          if (r.buffered) {
+            r.buffered = false;
+            session.connection.releaseBuffered();
+          }
         }
       }
+      if (r == null) {
+        if (gone != null) closeForGood(gone);
+        return false;
+      }
+      long deadline = System.nanoTime() + session.connection.requestTimeout().toNanos();
       try {
-        l.sendEncoded(r.payload, r.messageFormat, r.settled ? null : r);
+        l.sendEncoded(r.payload, r.messageFormat, r.settled ? null : r, deadline);
         if (r.settled) r.complete(null);
         sent++;
       } catch (AmqpTimeoutException e) {
-        // No credit or room yet, on a link that is up: keep it, and try again.
-        log.warn("link '{}': sending again what it holds: {}", name, e.getMessage());
+        log.warn("link '{}': sending again what it holds: {}; still trying", name, e.getMessage());
         putBack(r);
+        AmqpConnection.EVENTS.execute(this::replayHeld);
+        return true;
       } catch (AmqpException e) {
         if (RecoveringConnection.recoverable(e)) {
           putBack(r);
-          return; // failed again: the next recovery sends the rest
+          return false; // failed again: the next recovery sends the rest
         }
         r.completeExceptionally(e);
         AmqpException cause = l.closeCause();
         if (cause != null) {
           closeForGood(cause);
-          return;
+          return false;
         }
       } catch (IllegalArgumentException e) {
         r.completeExceptionally(e); // larger than the new link takes

@@ -37,6 +37,7 @@ final class RecoveringSession implements Session {
   // Guarded by lock.
   private SessionImpl session; // of the moment; while recovering, the one being begun
   private boolean recovering;
+  private long lostAt; // the connection's generation of the last loss
   private SessionClosedException closedForGood;
 
   RecoveringSession(RecoveringConnection connection, SessionImpl first, SessionOptions options) {
@@ -58,27 +59,42 @@ final class RecoveringSession implements Session {
   private void ended(SessionImpl impl, SessionClosedException cause) {
     synchronized (lock) {
       if (impl != session || recovering || closedForGood != null) return;
-      if (RecoveringConnection.recoverable(cause)) markLost();
     }
     if (!RecoveringConnection.recoverable(cause)) {
       closeForGood(cause);
       connection.forget(this);
-    } else if (!connection.sessionFailed(this)) {
+    } else if (!connection.sessionFailed(this, impl)) {
       closeForGood(cause); // the connection is closing for good
     }
   }
 
-  /** The connection failed and will be recovered; before its sessions end. */
-  void connectionLost() {
+  /**
+   * The connection failed and will be recovered; before its sessions end. Under the connection's
+   * lock.
+   */
+  void connectionLost(long generation) {
     synchronized (lock) {
-      if (closedForGood == null) markLost();
+      if (closedForGood == null) markLost(generation);
+    }
+  }
+
+  /**
+   * The session {@code ended} ended and will be recovered; returns false if it is not the session
+   * of the moment. Under the connection's lock.
+   */
+  boolean sessionLost(SessionImpl ended, long generation) {
+    synchronized (lock) {
+      if (ended != session || recovering || closedForGood != null) return false;
+      markLost(generation);
+      return true;
     }
   }
 
   /** Under lock. */
-  private void markLost() {
+  private void markLost(long generation) {
     recovering = true;
-    for (RecoveringLink<?> link : links) link.lost();
+    lostAt = Math.max(lostAt, generation);
+    for (RecoveringLink<?> link : links) link.lost(generation);
   }
 
   void forget(RecoveringLink<?> link) {
@@ -95,6 +111,17 @@ final class RecoveringSession implements Session {
     synchronized (lock) {
       if (closedForGood != null) return;
     }
+    try {
+      attachAll(on);
+    } catch (SessionClosedException e) {
+      synchronized (lock) {
+        if (closedForGood == e) return; // closed by the application meanwhile
+      }
+      throw e;
+    }
+  }
+
+  private void attachAll(AmqpConnection on) {
     List<RecoveringLink<?>> remaining = new ArrayList<>();
     for (RecoveringLink<?> link : links) {
       if (link.isClosedForGood()) links.remove(link);
@@ -133,8 +160,14 @@ final class RecoveringSession implements Session {
 
   private SessionImpl begin(AmqpConnection on) {
     SessionImpl impl = on.beginSession(options);
+    SessionClosedException closed;
     synchronized (lock) {
-      session = impl;
+      closed = closedForGood;
+      if (closed == null) session = impl;
+    }
+    if (closed != null) {
+      impl.close(); // the application closed the session meanwhile
+      throw closed;
     }
     watch(impl);
     return impl;
@@ -149,16 +182,27 @@ final class RecoveringSession implements Session {
     if (impl.isOpen()) impl.close();
   }
 
-  /** The recovered session is the one now: new links may attach, receivers receive. */
-  void restored() {
+  /**
+   * The recovered session is the one now: new links may attach, receivers receive. What a loss
+   * after {@code generation} took stays recovering.
+   */
+  void restored(long generation) {
     SessionImpl impl;
     synchronized (lock) {
       if (closedForGood != null) return;
-      recovering = false;
       impl = session;
-      lock.notifyAll();
+      if (lostAt <= generation) {
+        recovering = false;
+        lock.notifyAll();
+      }
     }
-    for (RecoveringLink<?> link : links) link.restored();
+    for (RecoveringLink<?> link : links) {
+      try {
+        link.restored(generation);
+      } catch (RuntimeException e) {
+        link.closeForGood(asAmqp(e));
+      }
+    }
     // Ended before it became the one, unheard: heard now.
     SessionClosedException cause = impl.closeCause();
     if (cause != null) ended(impl, cause);
@@ -167,6 +211,10 @@ final class RecoveringSession implements Session {
   /** Sends again what the senders hold. */
   void replay() {
     for (RecoveringLink<?> link : links) link.replay();
+  }
+
+  private static AmqpException asAmqp(RuntimeException e) {
+    return e instanceof AmqpException a ? a : new AmqpException("recovering the link failed", e);
   }
 
   /** The session is closed for good, and its links with it, without a word to the peer. */

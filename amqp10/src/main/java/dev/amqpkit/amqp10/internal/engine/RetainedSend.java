@@ -19,6 +19,7 @@ final class RetainedSend extends PendingSend {
 
   // Guarded by the owner's lock.
   boolean held; // in the owner's list of sends to send again
+  boolean handedOver; // a failure handed it to the owner once: it is the owner's to send or fail
   boolean buffered; // made while recovering: counts against the connection's buffer
 
   RetainedSend(

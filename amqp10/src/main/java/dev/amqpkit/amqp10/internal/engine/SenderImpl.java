@@ -127,16 +127,18 @@ final class SenderImpl extends LinkImpl implements Sender {
     checkOpen();
     byte[] payload = MessageCodec.forThisThread().encode(message);
     PendingSend pending = settled ? null : new PendingSend(this);
-    sendEncoded(payload, message.messageFormat(), pending);
+    long deadline = System.nanoTime() + session.requestTimeout().toNanos();
+    sendEncoded(payload, message.messageFormat(), pending, deadline);
     return settled ? CompletableFuture.completedFuture(null) : pending;
   }
 
   /**
    * Sends an encoded message: unsettled with {@code pending} as its future, settled when it is
-   * null. Waits as {@link #send(Message)} and throws as it does; when it throws, {@code pending} is
-   * not left listed as unsettled.
+   * null. Waits as {@link #send(Message)}, at most until {@code deadline} (of {@link
+   * System#nanoTime}), and throws as it does; when it throws, {@code pending} is not left listed as
+   * unsettled.
    */
-  void sendEncoded(byte[] payload, long messageFormat, PendingSend pending) {
+  void sendEncoded(byte[] payload, long messageFormat, PendingSend pending, long deadline) {
     boolean settled = pending == null;
     long max = peerMaxMessageSize;
     if (max > 0 && payload.length > max) {
@@ -150,10 +152,8 @@ final class SenderImpl extends LinkImpl implements Sender {
               + "'");
     }
     if (pending != null) pending.sender = this;
-    long timeoutNanos = session.requestTimeout().toNanos();
-    long deadline = System.nanoTime() + timeoutNanos;
     try {
-      if (!sendLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+      if (!sendLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         throw new AmqpTimeoutException(
             "link '" + name + "': other sends held the link for " + session.requestTimeout());
       }

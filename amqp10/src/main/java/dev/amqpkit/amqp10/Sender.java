@@ -34,9 +34,10 @@ public interface Sender extends AutoCloseable {
    * <p>Waits at most the connection's request timeout for credit, for a place among the {@link
    * SenderOptions#maxInFlight() unsettled sends}, and for room to queue it.
    *
-   * @return a future that completes with the outcome the receiver settled the delivery with (null
-   *     if it settled without naming one), or exceptionally with the link's, session's or
-   *     connection's exception if it closes first
+   * @return a future that completes with {@link Outcome#ACCEPTED} once the receiver accepted the
+   *     message (null if it settled without naming an outcome); exceptionally with a {@link
+   *     MessageRefusedException} carrying the outcome if it rejected, released or modified it; or
+   *     exceptionally with the link's, session's or connection's exception if it closes first
    * @throws AmqpTimeoutException if there was no credit or room within the request timeout; the
    *     message was not sent
    * @throws IllegalArgumentException if the encoded message is larger than the peer's

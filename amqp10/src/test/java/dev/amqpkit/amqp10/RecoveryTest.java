@@ -131,6 +131,7 @@ class RecoveryTest {
         .openHandshake()
         .acceptBegin()
         .acceptAttach()
+        .delay(Duration.ofMillis(300)) // after openSender returned
         .send(Performatives.end(0, Performatives.error("amqp:not-allowed", "no")))
         .expectPerformative(Performatives.END, 0)
         .acceptBegin()

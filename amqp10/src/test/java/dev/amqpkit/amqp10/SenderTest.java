@@ -50,6 +50,20 @@ class SenderTest extends ScriptedLinkFixture {
     return Message.ofData(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The outcome a send's future failed with: not accepted, the message was refused, never completed
+   * as if it had gone through.
+   */
+  private static Outcome refusedWith(CompletableFuture<Outcome> f) throws Exception {
+    try {
+      Outcome accepted = f.get(5, TimeUnit.SECONDS);
+      throw new AssertionError("the send completed with " + accepted + ", not refused");
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(MessageRefusedException.class);
+      return ((MessageRefusedException) e.getCause()).outcome();
+    }
+  }
+
   /** The delivery ids of the transfers that begin a delivery, in the order the peer got them. */
   private List<Long> deliveryIds() {
     return transfers(peer).stream()
@@ -178,16 +192,16 @@ class SenderTest extends ScriptedLinkFixture {
         receiverDisposition(1, null, Performatives.released()),
         receiverDisposition(4, 7L, Performatives.accepted()));
 
-    CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-    assertThat(outcomes.get(0).get())
+    await().atMost(WAIT).until(() -> outcomes.stream().allMatch(CompletableFuture::isDone));
+    assertThat(refusedWith(outcomes.get(0)))
         .isEqualTo(
             new Outcome.Rejected(
                 new AmqpError(
                     Symbol.valueOf("amqp:invalid-field"),
                     "no subject",
                     Map.of(Symbol.valueOf("field"), "subject"))));
-    assertThat(outcomes.get(1).get()).isEqualTo(Outcome.RELEASED);
-    assertThat(outcomes.get(2).get())
+    assertThat(refusedWith(outcomes.get(1))).isEqualTo(Outcome.RELEASED);
+    assertThat(refusedWith(outcomes.get(2)))
         .isEqualTo(
             new Outcome.Modified(
                 true, true, Map.of(Symbol.valueOf("x-opt-reason"), "retry later")));
@@ -215,9 +229,12 @@ class SenderTest extends ScriptedLinkFixture {
     CompletableFuture<Outcome> first = sender.send(text("a"));
     CompletableFuture<Outcome> second = sender.send(text("b"));
 
-    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(new Outcome.Rejected(null));
-    assertThat(second.get(5, TimeUnit.SECONDS))
-        .isEqualTo(new Outcome.Modified(false, false, Map.of()));
+    assertThat(refusedWith(first)).isEqualTo(new Outcome.Rejected(null));
+    assertThat(refusedWith(second)).isEqualTo(new Outcome.Modified(false, false, Map.of()));
+    assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(MessageRefusedException.class)
+        .hasMessage("link '" + sender.name() + "' to 'q': the peer rejected the message");
   }
 
   @Test

@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
  * broker (RabbitMQ's AMQP 1.0 plugin), in one JVM and one run, and prints for each: messages per
  * second, client CPU time per message, bytes allocated per message (all threads of this JVM), and
  * the ratio amqpkit / ProtonJ2. Each figure is the median of several runs, the clients alternating.
+ * The cases ending in {@code -r} run amqpkit's self-healing connection (its default) against its
+ * bare one instead: what recovery costs.
  *
  * <p>Usage: {@code Amqp10SideBySide [--uri amqp://guest:guest@127.0.0.1:5672] [--runs 3] [--scale
- * 1.0] [--cases send,receive]}.
+ * 1.0] [--cases send,receive,receive-batched,send-r,receive-r]}.
  */
 public final class Amqp10SideBySide {
 
@@ -58,7 +60,7 @@ public final class Amqp10SideBySide {
     String uri = "amqp://guest:guest@127.0.0.1:5672";
     int runs = 3;
     double scale = 1.0;
-    List<String> wanted = List.of("send", "receive", "receive-batched", "send-r");
+    List<String> wanted = List.of("send", "receive", "receive-batched", "send-r", "receive-r");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--uri" -> uri = args[++i];
@@ -97,9 +99,10 @@ public final class Amqp10SideBySide {
             case "receive" -> n + " x 100 B, credit 1000, accept each";
             case "receive-batched" -> n + " x 100 B, credit 1000, settle in batches";
             case "send-r" -> "(send) self-healing vs bare; ratio healing/bare";
+            case "receive-r" -> "(receive) self-healing vs bare; ratio healing/bare";
             default -> throw new IllegalArgumentException("unknown case " + c);
           };
-      List<Client> clients = c.equals("send-r") ? healingVersusBare : versusProtonJ2;
+      List<Client> clients = c.endsWith("-r") ? healingVersusBare : versusProtonJ2;
       for (Client client : clients) run(client, c, amqp091, uri, Math.max(1, n / 5)); // warm-up
       List<List<SideBySide.Figures>> results = List.of(new ArrayList<>(), new ArrayList<>());
       for (int r = 0; r < runs; r++) {

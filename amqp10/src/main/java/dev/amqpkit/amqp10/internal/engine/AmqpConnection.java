@@ -80,8 +80,15 @@ public final class AmqpConnection implements Connection {
   private static final AtomicLong IDS = new AtomicLong();
   private static final ScheduledExecutorService TIMER =
       Executors.newSingleThreadScheduledExecutor(daemon("amqpkit-amqp10-timer"));
+  // Idle threads end after a few seconds: nothing to shut down, and nothing left after a burst.
   static final java.util.concurrent.ExecutorService EVENTS =
-      Executors.newCachedThreadPool(daemon("amqpkit-amqp10-events"));
+      new java.util.concurrent.ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          5,
+          TimeUnit.SECONDS,
+          new java.util.concurrent.SynchronousQueue<>(),
+          daemon("amqpkit-amqp10-events"));
 
   private final long id = IDS.incrementAndGet();
   private final ConnectionOptions options;

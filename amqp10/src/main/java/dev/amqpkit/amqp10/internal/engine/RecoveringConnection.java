@@ -266,6 +266,7 @@ public final class RecoveringConnection implements Connection {
             connection = current;
             restoring = generation;
           }
+          if (!session.isOpen()) return true; // closed meanwhile
           try {
             session.recover(connection);
           } catch (RuntimeException e) {
@@ -299,11 +300,23 @@ public final class RecoveringConnection implements Connection {
    * failed attempt; what fails is logged, and a link that failed again is recovered again.
    */
   private void afterSwitch(RecoveringSession session, long restoring) {
+    restore(session, restoring);
+    replay(session);
+  }
+
+  private void restore(RecoveringSession session, long restoring) {
     try {
       session.restored(restoring);
+    } catch (RuntimeException e) {
+      log.error("connection {}: restoring session {}", id, session, e);
+    }
+  }
+
+  private void replay(RecoveringSession session) {
+    try {
       session.replay();
     } catch (RuntimeException e) {
-      log.error("connection {}: after recovering session {}", id, session, e);
+      log.error("connection {}: sending again what session {} held", id, session, e);
     }
   }
 
@@ -407,7 +420,9 @@ public final class RecoveringConnection implements Connection {
     // Heard at once if the new connection failed already: the worker then goes round again, and
     // what that loss marked stays marked.
     connection.onClosing(cause -> failed(connection, cause));
-    for (RecoveringSession session : sessions) afterSwitch(session, restoring);
+    // Every session is back before any sends what it held: receivers receive meanwhile.
+    for (RecoveringSession session : sessions) restore(session, restoring);
+    for (RecoveringSession session : sessions) replay(session);
     log.info("connection {} recovered after {} attempt(s)", id, attempt);
     dispatch(ConnectionListener::recovered);
   }

@@ -35,6 +35,14 @@ abstract class RecoveringLink<L extends LinkImpl> {
     this.name = name;
     this.options = options;
     this.link = first;
+  }
+
+  /** Starts hearing the first link close; once constructed (the hook may run at once). */
+  void start() {
+    L first;
+    synchronized (lock) {
+      first = link;
+    }
     watch(first);
   }
 

@@ -92,7 +92,7 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
             if (retained.handedOver) return retained;
           }
         }
-        if (!RecoveringConnection.recoverable(e)) throw e;
+        if (!RecoveringConnection.recoverable(e) || System.nanoTime() - deadline > 0) throw e;
         l = nextLink(l); // the link failed under this send: it waits for the recovery
       }
     }

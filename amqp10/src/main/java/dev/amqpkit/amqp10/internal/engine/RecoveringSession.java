@@ -234,6 +234,9 @@ final class RecoveringSession implements Session {
     synchronized (lock) {
       impl = session;
     }
+    closeForGood(
+        new SessionClosedException(
+            "the connection failed as the session began", null, CloseInitiator.NETWORK, null));
     if (impl.isOpen()) impl.close();
   }
 
@@ -282,6 +285,7 @@ final class RecoveringSession implements Session {
         throw e;
       }
       R recovering = wrap.wrap(this, name, link);
+      recovering.start();
       synchronized (lock) {
         // Listed under the lock a failure takes first: recovery will see it.
         if (closedForGood == null && !this.recovering && impl == session) {

@@ -7,6 +7,7 @@ import dev.amqpkit.amqp10.CloseInitiator;
 import dev.amqpkit.amqp10.ConnectionClosedException;
 import dev.amqpkit.amqp10.ErrorConditions;
 import dev.amqpkit.amqp10.LinkOptions;
+import dev.amqpkit.amqp10.MessageRefusedException;
 import dev.amqpkit.amqp10.Outcome;
 import dev.amqpkit.amqp10.Receiver;
 import dev.amqpkit.amqp10.ReceiverOptions;
@@ -659,9 +660,33 @@ final class SessionImpl implements Session {
     unsettledSends.removeRange(first, last, p -> settleSend(p, outcome));
   }
 
+  /** A send's outcome arrived: accepted (or none named) completes it, any other fails it. */
   private static void settleSend(PendingSend p, Outcome outcome) {
     p.sender.settled();
-    p.complete(outcome);
+    if (outcome == null || outcome instanceof Outcome.Accepted) {
+      p.complete(outcome);
+    } else {
+      p.completeExceptionally(refused(p.sender, outcome));
+    }
+  }
+
+  private static MessageRefusedException refused(SenderImpl sender, Outcome outcome) {
+    String what;
+    if (outcome instanceof Outcome.Rejected r) {
+      what = "rejected the message" + (r.error() == null ? "" : ": " + r.error());
+    } else if (outcome instanceof Outcome.Modified m) {
+      what =
+          "returned the message modified (delivery failed: "
+              + m.deliveryFailed()
+              + ", undeliverable here: "
+              + m.undeliverableHere()
+              + "): it was not processed";
+    } else {
+      what = "released the message: it was not processed";
+    }
+    return new MessageRefusedException(
+        "link '" + sender.name + "' to " + sender.describeAddress() + ": the peer " + what,
+        outcome);
   }
 
   private void peerAttach(Attach a) {

@@ -53,10 +53,10 @@ public interface Delivery {
   /**
    * Settles with an outcome; {@link #accept()} and the others call this.
    *
-   * <p>On a self-healing connection, a delivery that arrived before its link failed and was
-   * attached again is stale: the peer took it back and delivers it again. Settling it then does
-   * nothing and does not throw; {@link #settlement()} completes with a {@link
-   * StaleDeliveryException}.
+   * <p>On a self-healing connection, a delivery that arrived before its link failed is stale: the
+   * peer took it back and delivers it again (once the link is attached again, or to another
+   * receiver). Settling it then does nothing and does not throw; {@link #settlement()} completes
+   * with a {@link StaleDeliveryException}.
    *
    * @throws IllegalStateException if the delivery was already settled here
    * @throws LinkClosedException if the link closed (its deliveries went back to the peer)

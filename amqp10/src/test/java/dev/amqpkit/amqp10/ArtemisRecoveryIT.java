@@ -88,15 +88,12 @@ class ArtemisRecoveryIT {
         .isEqualTo(Outcome.ACCEPTED);
     Receiver receiver = throughProxy().openSession().openReceiver(address);
     Delivery first = receiver.receive(Duration.ofSeconds(10));
-    assertThat(first.message().deliveryCount()).isZero();
 
     proxy.cut();
     events.awaitRecovery();
     Delivery again = receiver.receive(Duration.ofSeconds(10));
     assertThat(again).as("delivered again on the recovered link").isNotNull();
     assertThat(new String(again.message().bodyBytes(), UTF_8)).isEqualTo("once");
-    // Neither Artemis nor RabbitMQ 3.10 counts a delivery that a connection failure returned.
-    assertThat(again.message().deliveryCount()).isZero();
 
     first.accept();
     assertThatThrownBy(() -> first.settlement().get(5, SECONDS))

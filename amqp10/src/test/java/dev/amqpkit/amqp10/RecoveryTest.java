@@ -14,7 +14,9 @@ import dev.amqpkit.testkit.amqp10.ScriptedPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +43,10 @@ class RecoveryTest {
 
   /** The first peer, then the second: a recovery reaches the second once the first is done. */
   private Connection open() {
+    return open(Recovery.builder().backoff(Backoff.fixed(Duration.ofMillis(50))).maxAttempts(20));
+  }
+
+  private Connection open(Recovery.Builder recovery) {
     connection =
         Connection.open(
             ConnectionOptions.builder()
@@ -51,11 +57,7 @@ class RecoveryTest {
                 .connectTimeout(Duration.ofMillis(500))
                 .requestTimeout(Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofMillis(500))
-                .recovery(
-                    Recovery.builder()
-                        .backoff(Backoff.fixed(Duration.ofMillis(50)))
-                        .maxAttempts(20)
-                        .build())
+                .recovery(recovery.build())
                 .build());
     connection.addListener(events);
     return connection;
@@ -97,6 +99,53 @@ class RecoveryTest {
     assertThat(sender.isOpen()).isTrue();
     assertThat(sender.unsettled()).isZero();
     second.awaitDone(WAIT);
+  }
+
+  @Test
+  void settledSendsMadeWhileRecoveringGoOutSettled() throws Exception {
+    List<ScriptedPeer.Delivery> after = new CopyOnWriteArrayList<>();
+    first
+        .openHandshake()
+        .acceptBegin()
+        .acceptAttach()
+        .send(flow(0, 0, 10))
+        .delay(Duration.ofMillis(300)) // after openSender returned
+        .send(Performatives.close(Performatives.error("amqp:connection:forced", "restarting")))
+        .expectPerformative(Performatives.CLOSE, 0)
+        .start();
+    second
+        .openHandshake()
+        .acceptBegin()
+        .acceptAttach()
+        .send(flow(0, 0, 10))
+        .expectDelivery(0, after::add)
+        .expectDelivery(0, after::add)
+        .start();
+    // A second before the attempt: the sends below are made while the link recovers.
+    Connection c =
+        open(Recovery.builder().backoff(Backoff.fixed(Duration.ofSeconds(1))).bufferedPublishes(1));
+    Sender sender =
+        c.openSession()
+            .openSender(
+                SenderOptions.builder().address("q").settleMode(SenderSettleMode.SETTLED).build());
+    await().atMost(WAIT).until(() -> events.heard.contains("reconnecting 1"));
+
+    // The first waits in the buffer; the second for room in it, until the link is back.
+    CompletableFuture<Outcome> buffered = sender.send(text("one"));
+    CompletableFuture<CompletableFuture<Outcome>> waiting =
+        CompletableFuture.supplyAsync(() -> sender.send(text("two")));
+    Thread.sleep(100);
+    assertThat(buffered).isNotDone();
+    assertThat(waiting).isNotDone();
+
+    assertThat(buffered.get(10, TimeUnit.SECONDS)).isNull();
+    assertThat(waiting.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS)).isNull();
+    second.awaitDone(WAIT);
+    assertThat(after).hasSize(2);
+    for (ScriptedPeer.Delivery d : after) {
+      assertThat(d.first().field("settled")).as("sent settled").isEqualTo(true);
+    }
+    assertThat(sender.unsettled()).isZero();
   }
 
   @Test

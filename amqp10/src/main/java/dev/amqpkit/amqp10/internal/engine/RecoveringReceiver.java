@@ -32,11 +32,14 @@ final class RecoveringReceiver extends RecoveringLink<ReceiverImpl> implements R
     ReceiverImpl fresh = on.attachReceiver(name, receiverOptions, true);
     if (receiverOptions.credit() == 0) {
       long carry = failed.credit(); // not under lock: the engine's lock is taken first elsewhere
+      long owed;
       synchronized (lock) {
-        carry += owedCredit;
-        owedCredit = 0;
+        owed = owedCredit;
       }
-      if (carry > 0) fresh.addCredit((int) Math.min(Integer.MAX_VALUE, carry));
+      if (carry + owed > 0) fresh.addCredit((int) Math.min(Integer.MAX_VALUE, carry + owed));
+      synchronized (lock) {
+        owedCredit -= owed; // granted now; what was added meanwhile stays owed
+      }
     }
     return fresh;
   }

@@ -83,11 +83,11 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
         continue;
       }
       try {
-        l.sendEncoded(payload, format, retained, deadline);
+        l.sendEncoded(payload, format, settled ? null : retained, deadline);
         return settled ? CompletableFuture.completedFuture(null) : retained;
       } catch (AmqpException e) {
         // A failure that handed the send over makes it the recovery's, whatever the send met.
-        if (retained != null) {
+        if (!settled) {
           synchronized (lock) {
             if (retained.handedOver) return retained;
           }
@@ -157,19 +157,28 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
    * it. A link that recovers holds the send to send it again; otherwise it fails.
    */
   void handOver(RetainedSend r, AmqpException cause) {
+    boolean held = false;
+    boolean late = false;
     synchronized (lock) {
-      if (closedForGood == null && recovering && RecoveringConnection.recoverable(cause)) {
+      if (closedForGood == null
+          && RecoveringConnection.recoverable(cause)
+          && (recovering || r.sender != link)) {
+        // Recovering; or from a link replaced already (its connection took long to end): the
+        // send goes out again on the link of the moment, before any later send.
+        late = !recovering;
+        recovering = true;
         r.handedOver = true;
         if (!r.held && !r.isDone()) hold(r);
-        return;
+        held = true;
       }
     }
-    r.completeExceptionally(cause);
+    if (!held) r.completeExceptionally(cause);
+    else if (late) AmqpConnection.EVENTS.execute(this::replay);
   }
 
   @Override
   boolean holdsSends() {
-    return !held.isEmpty();
+    return !held.isEmpty() || replaying;
   }
 
   /**
@@ -209,7 +218,8 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
       SenderImpl l;
       AmqpException gone = null;
       synchronized (lock) {
-        if (closedForGood != null || !recovering) return false;
+        // Not before the link is back: a later recovery's replay takes over.
+        if (closedForGood != null || !recovering || restoredAt < lostAt) return false;
         l = link;
         if (held.isEmpty()) {
           AmqpException cause = l.closeCause();
@@ -255,15 +265,17 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
           closeForGood(cause);
           return false;
         }
-      } catch (IllegalArgumentException e) {
-        r.completeExceptionally(e); // larger than the new link takes
+      } catch (RuntimeException e) {
+        r.completeExceptionally(e); // larger than the new link takes, or a bug: never lost
       }
     }
   }
 
+  /** A replayed send that did not go out: held again (the link stays recovering meanwhile). */
   private void putBack(RetainedSend r) {
     synchronized (lock) {
       if (closedForGood == null && !r.held && !r.isDone()) {
+        recovering = true; // already, unless a bug cleared it: never send past a held send
         hold(r);
         return;
       }

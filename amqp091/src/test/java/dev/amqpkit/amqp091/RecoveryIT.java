@@ -344,12 +344,7 @@ class RecoveryIT {
     String queue = broker.queueName("stalled");
     channel.queueDeclare(QueueSpec.named(queue));
 
-    proxy.stall();
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> events.heard.contains("disconnected CLIENT"));
-    proxy.cut(); // what the stall held back goes nowhere
-    proxy.resume();
+    proxy.stallUntil(() -> events.heard.contains("disconnected CLIENT"), Duration.ofSeconds(15));
     events.awaitRecovery();
 
     channel.basicPublish("", queue, null, new byte[1]);

@@ -67,7 +67,9 @@ public interface Connection extends AutoCloseable {
    * @throws AmqpTimeoutException if the peer did not answer within the request timeout
    * @throws AmqpException if every channel the two sides allow is in use
    */
-  Session openSession();
+  default Session openSession() {
+    return openSession(SessionOptions.DEFAULTS);
+  }
 
   /** Begins a session with these options; otherwise as {@link #openSession()}. */
   Session openSession(SessionOptions options);

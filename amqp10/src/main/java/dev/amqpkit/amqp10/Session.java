@@ -21,7 +21,9 @@ public interface Session extends AutoCloseable {
    *
    * @see #openSender(SenderOptions)
    */
-  Sender openSender(String address);
+  default Sender openSender(String address) {
+    return openSender(SenderOptions.builder().address(address).build());
+  }
 
   /**
    * Attaches a sender and waits, at most the request timeout, for the peer's {@code attach}.
@@ -39,7 +41,9 @@ public interface Session extends AutoCloseable {
    *
    * @see #openReceiver(ReceiverOptions)
    */
-  Receiver openReceiver(String address);
+  default Receiver openReceiver(String address) {
+    return openReceiver(ReceiverOptions.builder().address(address).build());
+  }
 
   /**
    * Attaches a receiver, waits at most the request timeout for the peer's {@code attach}, and, with

@@ -398,13 +398,7 @@ class RecoveryIT {
     String address = queue(broker, "stall");
     Connection connection = open(throughProxy(broker).idleTimeout(Duration.ofSeconds(1)).build());
     Sender sender = connection.openSession().openSender(address);
-    proxy.stall();
-    try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> events.disconnected.get() == 1);
-    } finally {
-      proxy.cut();
-      proxy.resume();
-    }
+    proxy.stallUntil(() -> events.disconnected.get() == 1, Duration.ofSeconds(10));
     events.awaitRecovery();
     assertThat(events.heard.get(0)).isEqualTo("disconnected NETWORK");
     assertThat(sender.send(numbered(1)).get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.ACCEPTED);

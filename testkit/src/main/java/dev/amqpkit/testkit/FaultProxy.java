@@ -113,6 +113,31 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Stalls every connection until {@code noticed} holds (its clients noticed the silence: missed
+   * heartbeats, an idle timeout), looking every 10 ms for at most {@code within}; then cuts the
+   * connections, so that what the stall held back goes nowhere, and moves bytes again.
+   *
+   * @throws IllegalStateException if {@code noticed} did not hold within {@code within}; the
+   *     connections are cut and bytes move again all the same
+   */
+  public void stallUntil(java.util.function.BooleanSupplier noticed, java.time.Duration within)
+      throws InterruptedException {
+    stall();
+    try {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (!noticed.getAsBoolean()) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("the stall went unnoticed for " + within);
+        }
+        Thread.sleep(10);
+      }
+    } finally {
+      cut();
+      resume();
+    }
+  }
+
   /** While on, new connections are accepted and at once reset, as by a broker that is down. */
   public void refuse(boolean refuse) {
     this.refusing = refuse;

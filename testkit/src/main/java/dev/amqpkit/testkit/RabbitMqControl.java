@@ -96,6 +96,18 @@ public final class RabbitMqControl {
     rabbitmqctl("await_startup");
   }
 
+  /** Stops the broker for {@code down}, and starts it again, always. */
+  public static void restart(java.time.Duration down) {
+    restarting(
+        () -> {
+          try {
+            Thread.sleep(down.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
   /** Stops the broker, runs {@code whileDown}, and starts the broker again, always. */
   public static void restarting(Runnable whileDown) {
     stopApp();

@@ -13,6 +13,7 @@ import dev.amqpkit.amqp091.ConnectionListener;
 import dev.amqpkit.amqp091.ConnectionOptions;
 import dev.amqpkit.amqp091.Endpoint;
 import dev.amqpkit.common.Recovery;
+import dev.amqpkit.common.internal.RecoveryLoop;
 import dev.amqpkit.common.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
@@ -175,52 +176,35 @@ public final class RecoveringConnection implements Connection {
   }
 
   private void recover(ConnectionClosedException failure) {
-    long start = System.nanoTime();
-    long maxElapsed = recovery.maxElapsed().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-    Exception last = failure;
-    for (int attempt = 1; ; attempt++) {
-      if (attempt > recovery.maxAttempts() || System.nanoTime() - start >= maxElapsed) {
-        giveUp(attempt - 1, last);
-        return;
-      }
-      // No attempt starts after the maximum elapsed time: the last wait ends there.
-      long left = maxElapsed - (System.nanoTime() - start);
-      Duration delay = recovery.backoff().delay(attempt);
-      if (delay.toNanos() > left) delay = Duration.ofNanos(left);
-      int number = attempt;
-      Duration wait = delay;
-      dispatchEvent(() -> listeners.forEach(l -> l.reconnecting(number, wait)));
-      if (!sleep(delay)) return; // closed by the application meanwhile
-      try {
-        if (attempt(number)) return;
-      } catch (AuthenticationException e) {
-        last = e;
-        if (!recovery.retryAuthenticationFailures()) {
-          giveUp(attempt, e);
-          return;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-        log.debug("connection {}: recovery attempt {} failed", id, attempt, e);
-      }
-    }
-  }
+    RecoveryLoop.run(
+        recovery,
+        failure,
+        new RecoveryLoop.Steps() {
+          @Override
+          public void reconnecting(int attempt, Duration delay) {
+            dispatchEvent(() -> listeners.forEach(l -> l.reconnecting(attempt, delay)));
+          }
 
-  /** Sleeps unless the application closes the connection meanwhile; returns whether to go on. */
-  private boolean sleep(Duration delay) {
-    long deadline = System.nanoTime() + delay.toNanos();
-    synchronized (lock) {
-      while (closeCause == null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return true;
-        try {
-          lock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return false; // only this class's own thread: nobody else interrupts it
-        }
-      }
-      return false;
-    }
+          @Override
+          public boolean sleep(Duration delay) {
+            return RecoveryLoop.sleep(lock, () -> closeCause != null, delay); // under lock
+          }
+
+          @Override
+          public boolean attempt(int attempt) {
+            return RecoveringConnection.this.attempt(attempt);
+          }
+
+          @Override
+          public boolean fatal(RuntimeException e) {
+            return e instanceof AuthenticationException && !recovery.retryAuthenticationFailures();
+          }
+
+          @Override
+          public void gaveUp(int attempts, Exception last) {
+            giveUp(attempts, last);
+          }
+        });
   }
 
   /**

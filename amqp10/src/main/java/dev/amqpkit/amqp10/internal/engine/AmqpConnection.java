@@ -656,11 +656,6 @@ public final class AmqpConnection implements Connection {
   }
 
   @Override
-  public Session openSession() {
-    return openSession(SessionOptions.DEFAULTS);
-  }
-
-  @Override
   public Session openSession(SessionOptions sessionOptions) {
     return beginSession(sessionOptions);
   }

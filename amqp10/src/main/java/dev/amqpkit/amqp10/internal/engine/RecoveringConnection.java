@@ -15,6 +15,7 @@ import dev.amqpkit.amqp10.SessionClosedException;
 import dev.amqpkit.amqp10.SessionOptions;
 import dev.amqpkit.amqp10.types.Symbol;
 import dev.amqpkit.common.Recovery;
+import dev.amqpkit.common.internal.RecoveryLoop;
 import dev.amqpkit.common.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,66 +245,99 @@ public final class RecoveringConnection implements Connection {
   private void recoverConnection(ConnectionClosedException cause, AmqpConnection failedConnection) {
     // Its sends are handed over as its sessions end: none may arrive after the new one is in place.
     failedConnection.awaitTerminated(options.closeTimeout());
-    retry(
+    RecoveryLoop.run(
+        recovery,
         cause,
-        true,
-        attempt -> {
-          attempt(attempt);
-          return true;
-        },
-        this::giveUp);
+        new Steps() {
+          @Override
+          public void reconnecting(int attempt, Duration delay) {
+            dispatch(l -> l.reconnecting(attempt, delay));
+          }
+
+          @Override
+          public boolean attempt(int attempt) {
+            RecoveringConnection.this.attempt(attempt);
+            return true;
+          }
+
+          @Override
+          public void gaveUp(int attempts, Exception last) {
+            giveUp(attempts, last);
+          }
+        });
   }
 
   private void recoverSession(RecoveringSession session) {
-    retry(
+    RecoveryLoop.run(
+        recovery,
         null,
-        false,
-        attempt -> {
-          AmqpConnection connection;
-          long restoring;
-          synchronized (lock) {
-            if (closeCause != null || failure != null) return true; // the connection's to do
-            connection = current;
-            restoring = generation;
+        new Steps() {
+          @Override
+          public boolean attempt(int attempt) {
+            AmqpConnection connection;
+            long restoring;
+            synchronized (lock) {
+              if (closeCause != null || failure != null) return true; // the connection's to do
+              connection = current;
+              restoring = generation;
+            }
+            if (!session.isOpen()) return true; // closed meanwhile
+            try {
+              session.recover(connection);
+            } catch (RuntimeException e) {
+              session.attemptFailed();
+              if (!connection.isOpen()) return true; // the connection's failure takes over
+              throw e;
+            }
+            restore(session, restoring);
+            replay(session);
+            log.info("connection {}: session {} recovered", id, session);
+            dispatch(l -> l.sessionRecovered(session));
+            return true;
           }
-          if (!session.isOpen()) return true; // closed meanwhile
-          try {
-            session.recover(connection);
-          } catch (RuntimeException e) {
-            session.attemptFailed();
-            if (!connection.isOpen()) return true; // the connection's failure takes over
-            throw e;
+
+          @Override
+          public void gaveUp(int attempts, Exception last) {
+            SessionClosedException cause =
+                new SessionClosedException(
+                    "gave up recovering the session after "
+                        + attempts
+                        + " attempt(s): "
+                        + (last == null ? "" : last.getMessage()),
+                    null,
+                    CloseInitiator.CLIENT,
+                    last);
+            log.warn("connection {}: {}", id, cause.getMessage());
+            session.closeForGood(cause);
+            forget(session);
           }
-          afterSwitch(session, restoring);
-          log.info("connection {}: session {} recovered", id, session);
-          dispatch(l -> l.sessionRecovered(session));
-          return true;
-        },
-        (attempts, last) -> {
-          SessionClosedException cause =
-              new SessionClosedException(
-                  "gave up recovering the session after "
-                      + attempts
-                      + " attempt(s): "
-                      + (last == null ? "" : last.getMessage()),
-                  null,
-                  CloseInitiator.CLIENT,
-                  last);
-          log.warn("connection {}: {}", id, cause.getMessage());
-          session.closeForGood(cause);
-          forget(session);
         });
   }
 
   /**
-   * What follows the switch to a recovered session: it is the one now, so nothing here counts as a
-   * failed attempt; what fails is logged, and a link that failed again is recovered again.
+   * The steps both kinds of recovery share: the wait ends early when the application closes the
+   * connection, and a refused login, or a close the next attempt would meet again, ends the
+   * recovery at once.
    */
-  private void afterSwitch(RecoveringSession session, long restoring) {
-    restore(session, restoring);
-    replay(session);
+  private abstract class Steps implements RecoveryLoop.Steps {
+    @Override
+    public boolean sleep(Duration delay) {
+      return RecoveryLoop.sleep(lock, () -> closeCause != null, delay);
+    }
+
+    @Override
+    public boolean fatal(RuntimeException failure) {
+      if (failure instanceof AuthenticationException) {
+        return !recovery.retryAuthenticationFailures();
+      }
+      return failure instanceof ConnectionClosedException c && !recoverable(c);
+    }
   }
 
+  /**
+   * Makes a recovered session the one; past the switch nothing counts as a failed attempt: what
+   * fails is logged, and a link that failed again is recovered again.
+   */
   private void restore(RecoveringSession session, long restoring) {
     try {
       session.restored(restoring);
@@ -317,74 +351,6 @@ public final class RecoveringConnection implements Connection {
       session.replay();
     } catch (RuntimeException e) {
       log.error("connection {}: sending again what session {} held", id, session, e);
-    }
-  }
-
-  /** One attempt; returns whether the work is done (for good, or no longer this loop's). */
-  private interface Attempt {
-    boolean run(int attempt);
-  }
-
-  private interface GiveUp {
-    void giveUp(int attempts, Exception last);
-  }
-
-  /**
-   * Runs attempts with the backoff between them, until one is done or the attempts are spent;
-   * listeners hear of each attempt when {@code announce}.
-   */
-  private void retry(Exception failure, boolean announce, Attempt attempt, GiveUp giveUp) {
-    long start = System.nanoTime();
-    long maxElapsed = recovery.maxElapsed().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-    Exception last = failure;
-    for (int n = 1; ; n++) {
-      if (n > recovery.maxAttempts() || System.nanoTime() - start >= maxElapsed) {
-        giveUp.giveUp(n - 1, last);
-        return;
-      }
-      // No attempt starts after the maximum elapsed time: the last wait ends there.
-      long left = maxElapsed - (System.nanoTime() - start);
-      Duration delay = recovery.backoff().delay(n);
-      if (delay.toNanos() > left) delay = Duration.ofNanos(left);
-      int number = n;
-      Duration wait = delay;
-      if (announce) dispatch(l -> l.reconnecting(number, wait));
-      if (!sleep(delay)) return; // closed by the application meanwhile
-      try {
-        if (attempt.run(number)) return;
-      } catch (AuthenticationException e) {
-        last = e;
-        if (!recovery.retryAuthenticationFailures()) {
-          giveUp.giveUp(n, e);
-          return;
-        }
-      } catch (ConnectionClosedException e) {
-        last = e;
-        if (!recoverable(e)) {
-          giveUp.giveUp(n, e); // refused for a reason the next attempt would meet again
-          return;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-        log.debug("connection {}: recovery attempt {} failed", id, n, e);
-      }
-    }
-  }
-
-  /** Sleeps unless the application closes the connection meanwhile; returns whether to go on. */
-  private boolean sleep(Duration delay) {
-    long deadline = System.nanoTime() + delay.toNanos();
-    synchronized (lock) {
-      while (closeCause == null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return true;
-        try {
-          lock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return false; // only this class's own thread: nobody else interrupts it
-        }
-      }
-      return false;
     }
   }
 
@@ -518,11 +484,6 @@ public final class RecoveringConnection implements Connection {
     synchronized (lock) {
       return closeCause;
     }
-  }
-
-  @Override
-  public Session openSession() {
-    return openSession(SessionOptions.DEFAULTS);
   }
 
   @Override

@@ -60,15 +60,7 @@ final class RecoveringSender extends RecoveringLink<SenderImpl> implements Sende
   @Override
   public CompletableFuture<Outcome> send(Message message, boolean settled) {
     Objects.requireNonNull(message, "message == null");
-    SenderSettleMode mode = senderOptions.settleMode();
-    if (mode != SenderSettleMode.MIXED && settled != (mode == SenderSettleMode.SETTLED)) {
-      throw new IllegalStateException(
-          "a link in sender settle mode "
-              + mode
-              + " cannot send "
-              + (settled ? "" : "un")
-              + "settled");
-    }
+    SenderImpl.checkSettleMode(senderOptions.settleMode(), settled);
     SenderImpl l = linkIfUp(); // throws if closed for good, before encoding
     byte[] payload = MessageCodec.forThisThread().encode(message);
     long format = message.messageFormat();

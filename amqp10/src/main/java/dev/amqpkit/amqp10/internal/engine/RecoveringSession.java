@@ -302,11 +302,6 @@ final class RecoveringSession implements Session {
   }
 
   @Override
-  public Sender openSender(String address) {
-    return openSender(SenderOptions.builder().address(address).build());
-  }
-
-  @Override
   public Sender openSender(SenderOptions senderOptions) {
     Objects.requireNonNull(senderOptions, "options == null");
     return this.<SenderImpl, RecoveringSender>attach(
@@ -314,11 +309,6 @@ final class RecoveringSession implements Session {
         "sender",
         (impl, name) -> impl.attachSender(name, senderOptions),
         (session, name, link) -> new RecoveringSender(session, name, senderOptions, link));
-  }
-
-  @Override
-  public Receiver openReceiver(String address) {
-    return openReceiver(ReceiverOptions.builder().address(address).build());
   }
 
   @Override

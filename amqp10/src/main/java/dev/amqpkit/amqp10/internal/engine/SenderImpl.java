@@ -115,7 +115,17 @@ final class SenderImpl extends LinkImpl implements Sender {
   @Override
   public CompletableFuture<Outcome> send(Message message, boolean settled) {
     Objects.requireNonNull(message, "message == null");
-    SenderSettleMode mode = senderOptions.settleMode();
+    checkSettleMode(senderOptions.settleMode(), settled);
+    checkOpen();
+    byte[] payload = MessageCodec.forThisThread().encode(message);
+    PendingSend pending = settled ? null : new PendingSend(this);
+    long deadline = System.nanoTime() + session.requestTimeout().toNanos();
+    sendEncoded(payload, message.messageFormat(), pending, deadline);
+    return settled ? CompletableFuture.completedFuture(null) : pending;
+  }
+
+  /** Throws if the link's settle mode does not allow a send settled as {@code settled} is. */
+  static void checkSettleMode(SenderSettleMode mode, boolean settled) {
     if (mode != SenderSettleMode.MIXED && settled != (mode == SenderSettleMode.SETTLED)) {
       throw new IllegalStateException(
           "a link in sender settle mode "
@@ -124,12 +134,6 @@ final class SenderImpl extends LinkImpl implements Sender {
               + (settled ? "" : "un")
               + "settled");
     }
-    checkOpen();
-    byte[] payload = MessageCodec.forThisThread().encode(message);
-    PendingSend pending = settled ? null : new PendingSend(this);
-    long deadline = System.nanoTime() + session.requestTimeout().toNanos();
-    sendEncoded(payload, message.messageFormat(), pending, deadline);
-    return settled ? CompletableFuture.completedFuture(null) : pending;
   }
 
   /**

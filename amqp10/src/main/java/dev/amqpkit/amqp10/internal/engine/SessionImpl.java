@@ -243,11 +243,6 @@ final class SessionImpl implements Session {
   // ---- links, on the application's threads ----
 
   @Override
-  public Sender openSender(String address) {
-    return openSender(SenderOptions.builder().address(address).build());
-  }
-
-  @Override
   public Sender openSender(SenderOptions senderOptions) {
     Objects.requireNonNull(senderOptions, "options == null");
     return attachSender(nameOf(senderOptions, "sender"), senderOptions);
@@ -259,11 +254,6 @@ final class SessionImpl implements Session {
         register(name, Role.SENDER, h -> new SenderImpl(this, name, h, senderOptions));
     link.open(connection.requestTimeout());
     return link;
-  }
-
-  @Override
-  public Receiver openReceiver(String address) {
-    return openReceiver(ReceiverOptions.builder().address(address).build());
   }
 
   @Override

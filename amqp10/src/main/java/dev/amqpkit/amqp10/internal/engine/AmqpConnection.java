@@ -61,6 +61,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ public final class AmqpConnection implements Connection {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Object closeLock = new Object();
   private volatile ConnectionClosedException closeCause;
-  private volatile java.util.function.Consumer<ConnectionClosedException> closingHook;
+  private volatile Consumer<ConnectionClosedException> closingHook;
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long lastReadNanos = System.nanoTime();
@@ -772,7 +773,7 @@ public final class AmqpConnection implements Connection {
    * Hears the connection end, on the thread that ends it, before its sessions end and their sends
    * fail; at once if it has ended. Must not block. May be called twice for one end.
    */
-  void onClosing(java.util.function.Consumer<ConnectionClosedException> hook) {
+  void onClosing(Consumer<ConnectionClosedException> hook) {
     closingHook = hook;
     ConnectionClosedException cause = closeCause;
     if (cause != null) hook.accept(cause);
@@ -785,7 +786,7 @@ public final class AmqpConnection implements Connection {
       closeCause = cause;
     }
     try {
-      java.util.function.Consumer<ConnectionClosedException> hook = closingHook;
+      Consumer<ConnectionClosedException> hook = closingHook;
       if (hook != null) hook.accept(cause);
       if (idleTask != null) idleTask.cancel(false);
       writer.drainAndClose(Math.min(1000, options.closeTimeout().toMillis()));

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * What senders and receivers share: attaching, detaching in either direction, and the state that
@@ -33,7 +34,7 @@ abstract class LinkImpl {
   private volatile AmqpException closeCause;
   private boolean detaching; // this side sent detach, or gave up on the attach; guarded by this
   private volatile Attach remoteAttach;
-  private volatile java.util.function.Consumer<AmqpException> closingHook;
+  private volatile Consumer<AmqpException> closingHook;
   long remoteHandle = -1; // the reader's
 
   LinkImpl(SessionImpl session, String name, long handle, LinkOptions options) {
@@ -247,7 +248,7 @@ abstract class LinkImpl {
       if (closeCause != null) return;
       closeCause = cause;
     }
-    java.util.function.Consumer<AmqpException> hook = closingHook;
+    Consumer<AmqpException> hook = closingHook;
     if (hook != null) hook.accept(cause);
     onClosed(cause);
   }
@@ -256,7 +257,7 @@ abstract class LinkImpl {
    * Hears the link close, on the thread that closes it, before what waits on it fails; at once if
    * it has closed. Must not block. May be called twice for one close.
    */
-  void onClosing(java.util.function.Consumer<AmqpException> hook) {
+  void onClosing(Consumer<AmqpException> hook) {
     closingHook = hook;
     AmqpException cause = closeCause;
     if (cause != null) hook.accept(cause);

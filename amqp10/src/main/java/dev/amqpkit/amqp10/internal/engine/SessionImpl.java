@@ -42,6 +42,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -72,7 +73,7 @@ final class SessionImpl implements Session {
   private final CompletableFuture<End> ended = new CompletableFuture<>();
   private volatile boolean ending;
   private volatile SessionClosedException closeCause;
-  private volatile java.util.function.Consumer<SessionClosedException> closingHook;
+  private volatile Consumer<SessionClosedException> closingHook;
 
   // Links.
   private final Object linkLock = new Object();
@@ -208,7 +209,7 @@ final class SessionImpl implements Session {
       if (closeCause != null) return;
       closeCause = cause;
     }
-    java.util.function.Consumer<SessionClosedException> hook = closingHook;
+    Consumer<SessionClosedException> hook = closingHook;
     if (hook != null) hook.accept(cause);
     closeLinks(cause);
   }
@@ -217,7 +218,7 @@ final class SessionImpl implements Session {
    * Hears the session end, on the thread that ends it, before its links close and their sends fail;
    * at once if it has ended. Must not block. May be called twice for one end.
    */
-  void onClosing(java.util.function.Consumer<SessionClosedException> hook) {
+  void onClosing(Consumer<SessionClosedException> hook) {
     closingHook = hook;
     SessionClosedException cause = closeCause;
     if (cause != null) hook.accept(cause);

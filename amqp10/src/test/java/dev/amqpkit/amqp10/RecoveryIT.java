@@ -252,8 +252,7 @@ class RecoveryIT {
     Connection connection = open(throughProxy(broker).build());
     Receiver receiver = connection.openSession().openReceiver(address);
     CompletableFuture<Delivery> received =
-        CompletableFuture.supplyAsync(() -> receiver.receive(Duration.ofSeconds(30)));
-    Thread.sleep(200);
+        LinkTestSupport.waitingReceive(receiver, Duration.ofSeconds(30));
     proxy.cut();
     events.awaitRecovery();
     assertThat(received).isNotDone();

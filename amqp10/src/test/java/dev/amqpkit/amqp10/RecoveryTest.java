@@ -63,6 +63,11 @@ class RecoveryTest {
     return connection;
   }
 
+  /** The peer opens, begins, attaches the client's sender and gives it ten credits. */
+  private static ScriptedPeer attachedWithCredit(ScriptedPeer peer) {
+    return peer.openHandshake().acceptBegin().acceptAttach().send(flow(0, 0, 10));
+  }
+
   private static Message text(String text) {
     return Message.ofData(text.getBytes(StandardCharsets.UTF_8));
   }
@@ -72,20 +77,12 @@ class RecoveryTest {
       throws Exception {
     AtomicReference<ScriptedPeer.Delivery> before = new AtomicReference<>();
     AtomicReference<ScriptedPeer.Delivery> after = new AtomicReference<>();
-    first
-        .openHandshake()
-        .acceptBegin()
-        .acceptAttach()
-        .send(flow(0, 0, 10))
+    attachedWithCredit(first)
         .expectDelivery(0, before::set)
         .send(Performatives.close(Performatives.error("amqp:connection:forced", "restarting")))
         .expectPerformative(Performatives.CLOSE, 0)
         .start();
-    second
-        .openHandshake()
-        .acceptBegin()
-        .acceptAttach()
-        .send(flow(0, 0, 10))
+    attachedWithCredit(second)
         .expectDelivery(0, after::set)
         .send(receiverDisposition(0, null, Performatives.accepted()))
         .start();
@@ -104,23 +101,12 @@ class RecoveryTest {
   @Test
   void settledSendsMadeWhileRecoveringGoOutSettled() throws Exception {
     List<ScriptedPeer.Delivery> after = new CopyOnWriteArrayList<>();
-    first
-        .openHandshake()
-        .acceptBegin()
-        .acceptAttach()
-        .send(flow(0, 0, 10))
+    attachedWithCredit(first)
         .delay(Duration.ofMillis(300)) // after openSender returned
         .send(Performatives.close(Performatives.error("amqp:connection:forced", "restarting")))
         .expectPerformative(Performatives.CLOSE, 0)
         .start();
-    second
-        .openHandshake()
-        .acceptBegin()
-        .acceptAttach()
-        .send(flow(0, 0, 10))
-        .expectDelivery(0, after::add)
-        .expectDelivery(0, after::add)
-        .start();
+    attachedWithCredit(second).expectDelivery(0, after::add).expectDelivery(0, after::add).start();
     // A second before the attempt: the sends below are made while the link recovers.
     Connection c =
         open(Recovery.builder().backoff(Backoff.fixed(Duration.ofSeconds(1))).bufferedPublishes(1));
@@ -133,10 +119,8 @@ class RecoveryTest {
     // The first waits in the buffer; the second for room in it, until the link is back.
     CompletableFuture<Outcome> buffered = sender.send(text("one"));
     CompletableFuture<CompletableFuture<Outcome>> waiting =
-        CompletableFuture.supplyAsync(() -> sender.send(text("two")));
-    Thread.sleep(100);
+        LinkTestSupport.waitingSend(sender, text("two"));
     assertThat(buffered).isNotDone();
-    assertThat(waiting).isNotDone();
 
     assertThat(buffered.get(10, TimeUnit.SECONDS)).isNull();
     assertThat(waiting.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS)).isNull();
@@ -150,11 +134,7 @@ class RecoveryTest {
 
   @Test
   void aCloseWithAnErrorTheNextAttemptWouldMeetAgainIsForGood() throws Exception {
-    first
-        .openHandshake()
-        .acceptBegin()
-        .acceptAttach()
-        .send(flow(0, 0, 10))
+    attachedWithCredit(first)
         .expectDelivery(0, d -> {})
         .send(Performatives.close(Performatives.error("amqp:unauthorized-access", "revoked")))
         .expectPerformative(Performatives.CLOSE, 0)

@@ -248,7 +248,7 @@ public final class RecoveringConnection implements Connection {
     RecoveryLoop.run(
         recovery,
         cause,
-        new Steps() {
+        new ConnectionSteps() {
           @Override
           public void reconnecting(int attempt, Duration delay) {
             dispatch(l -> l.reconnecting(attempt, delay));
@@ -271,7 +271,7 @@ public final class RecoveringConnection implements Connection {
     RecoveryLoop.run(
         recovery,
         null,
-        new Steps() {
+        new ConnectionSteps() {
           @Override
           public boolean attempt(int attempt) {
             AmqpConnection connection;
@@ -319,7 +319,7 @@ public final class RecoveringConnection implements Connection {
    * connection, and a refused login, or a close the next attempt would meet again, ends the
    * recovery at once.
    */
-  private abstract class Steps implements RecoveryLoop.Steps {
+  private abstract class ConnectionSteps implements RecoveryLoop.Steps {
     @Override
     public boolean sleep(Duration delay) {
       return RecoveryLoop.sleep(lock, () -> closeCause != null, delay);
@@ -469,13 +469,6 @@ public final class RecoveringConnection implements Connection {
           throw new AmqpException("interrupted while waiting for the connection to recover", e);
         }
       }
-    }
-  }
-
-  /** Whether the connection of the moment is {@code connection} and has not failed. */
-  boolean isCurrent(AmqpConnection connection) {
-    synchronized (lock) {
-      return closeCause == null && failure == null && current == connection;
     }
   }
 

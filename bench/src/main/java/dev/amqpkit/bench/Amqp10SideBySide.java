@@ -85,12 +85,13 @@ public final class Amqp10SideBySide {
         runs);
     System.out.printf(
         Locale.ROOT,
-        "%-8s %-46s %-10s %12s %14s %14s%n",
+        "%-8s %-46s %-10s %12s %14s %14s %14s%n",
         "case",
         "",
         "client",
         "msgs/s",
         "CPU us/msg",
+        "of it sys",
         "alloc B/msg");
     for (String c : wanted) {
       String title =
@@ -110,18 +111,19 @@ public final class Amqp10SideBySide {
           results.get(i).add(run(clients.get(i), c, amqp091, uri, n));
         }
       }
-      SideBySide.Figures ours = median(results.get(0));
-      SideBySide.Figures theirs = median(results.get(1));
+      SideBySide.Figures ours = SideBySide.Figures.median(results.get(0));
+      SideBySide.Figures theirs = SideBySide.Figures.median(results.get(1));
       print(c, title, clients.get(0).name(), ours);
       print("", "", clients.get(1).name(), theirs);
       System.out.printf(
           Locale.ROOT,
-          "%-8s %-46s %-10s %12.2f %14.2f %14.2f%n%n",
+          "%-8s %-46s %-10s %12.2f %14.2f %14.2f %14.2f%n%n",
           "",
           "",
           "ratio",
           ours.messagesPerSecond() / theirs.messagesPerSecond(),
           ours.cpuMicrosPerMessage() / theirs.cpuMicrosPerMessage(),
+          ours.systemMicrosPerMessage() / theirs.systemMicrosPerMessage(),
           ours.bytesPerMessage() / theirs.bytesPerMessage());
     }
   }
@@ -143,24 +145,14 @@ public final class Amqp10SideBySide {
   private static void print(String id, String title, String client, SideBySide.Figures f) {
     System.out.printf(
         Locale.ROOT,
-        "%-8s %-46s %-10s %12.0f %14.2f %14.1f%n",
+        "%-8s %-46s %-10s %12.0f %14.2f %14.2f %14.1f%n",
         id,
         title,
         client,
         f.messagesPerSecond(),
         f.cpuMicrosPerMessage(),
+        f.systemMicrosPerMessage(),
         f.bytesPerMessage());
-  }
-
-  private static SideBySide.Figures median(List<SideBySide.Figures> runs) {
-    double[] rate =
-        runs.stream().mapToDouble(SideBySide.Figures::messagesPerSecond).sorted().toArray();
-    double[] cpu =
-        runs.stream().mapToDouble(SideBySide.Figures::cpuMicrosPerMessage).sorted().toArray();
-    double[] alloc =
-        runs.stream().mapToDouble(SideBySide.Figures::bytesPerMessage).sorted().toArray();
-    int mid = runs.size() / 2;
-    return new SideBySide.Figures(rate[mid], cpu[mid], alloc[mid]);
   }
 
   /**

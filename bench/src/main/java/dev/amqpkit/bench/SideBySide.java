@@ -16,12 +16,35 @@ import java.util.Locale;
  * message, bytes allocated per message (all threads of this JVM), and the ratio amqpkit /
  * reference. Each figure is the median of several runs, the clients alternating.
  *
- * <p>Usage: {@code SideBySide [--uri amqp://...] [--runs 3] [--scale 1.0] [--cases a,b,c,d,fa,fb]}.
- * The fake broker ({@code fa}, {@code fb}) runs in a child JVM so its CPU is not counted.
+ * <p>Usage: {@code SideBySide [--uri amqp://...] [--runs 3] [--scale 1.0] [--cases
+ * a,b,c,d4k,d256k,r,r256k,fa,fb]}. The fake broker ({@code fa}, {@code fb}) runs in a child JVM so
+ * its CPU is not counted.
  */
 public final class SideBySide {
 
-  record Figures(double messagesPerSecond, double cpuMicrosPerMessage, double bytesPerMessage) {}
+  /**
+   * One run's figures, or the median of several; {@code systemMicrosPerMessage} is NaN if unknown.
+   */
+  record Figures(
+      double messagesPerSecond,
+      double cpuMicrosPerMessage,
+      double systemMicrosPerMessage,
+      double bytesPerMessage) {
+
+    /** Each figure's median, taken on its own. */
+    static Figures median(List<Figures> runs) {
+      return new Figures(
+          median(runs, Figures::messagesPerSecond),
+          median(runs, Figures::cpuMicrosPerMessage),
+          median(runs, Figures::systemMicrosPerMessage),
+          median(runs, Figures::bytesPerMessage));
+    }
+
+    private static double median(
+        List<Figures> runs, java.util.function.ToDoubleFunction<Figures> f) {
+      return runs.stream().mapToDouble(f).sorted().toArray()[runs.size() / 2];
+    }
+  }
 
   /** One measured case: the same work for each client; the second client is the reference. */
   record Case(
@@ -134,6 +157,16 @@ public final class SideBySide {
               publishing(b, false, 100, 1000),
               List.of(new AmqpkitClient(true), new AmqpkitClient(false))));
     }
+    if (wanted.contains("r256k")) {
+      cases.add(
+          new Case(
+              "r",
+              "(d256k) self-healing vs bare channel",
+              b,
+              n256k,
+              publishing(b, false, 256 * 1024, 1000),
+              List.of(new AmqpkitClient(true), new AmqpkitClient(false))));
+    }
     if (wanted.contains("fa")) {
       cases.add(
           new Case(
@@ -163,12 +196,13 @@ public final class SideBySide {
         runs);
     System.out.printf(
         Locale.ROOT,
-        "%-4s %-52s %-10s %12s %14s %14s%n",
+        "%-4s %-52s %-10s %12s %14s %14s %14s%n",
         "case",
         "",
         "client",
         "msgs/s",
         "CPU us/msg",
+        "of it sys",
         "alloc B/msg");
     try {
       for (Case c : cases) {
@@ -181,18 +215,19 @@ public final class SideBySide {
           for (int i = 0; i < clients.size(); i++)
             results.get(i).add(measure(c, clients.get(i), false));
         }
-        Figures amqpkit = median(results.get(0));
-        Figures reference = median(results.get(1));
+        Figures amqpkit = Figures.median(results.get(0));
+        Figures reference = Figures.median(results.get(1));
         print(c.id, c.count + " " + c.title, clients.get(0).name(), amqpkit);
         print("", "", clients.get(1).name(), reference);
         System.out.printf(
             Locale.ROOT,
-            "%-4s %-52s %-10s %12.2f %14.2f %14.2f%n%n",
+            "%-4s %-52s %-10s %12.2f %14.2f %14.2f %14.2f%n%n",
             "",
             "",
             "ratio",
             amqpkit.messagesPerSecond / reference.messagesPerSecond,
             amqpkit.cpuMicrosPerMessage / reference.cpuMicrosPerMessage,
+            amqpkit.systemMicrosPerMessage / reference.systemMicrosPerMessage,
             amqpkit.bytesPerMessage / reference.bytesPerMessage);
       }
     } finally {
@@ -203,12 +238,13 @@ public final class SideBySide {
   private static void print(String id, String title, String client, Figures f) {
     System.out.printf(
         Locale.ROOT,
-        "%-4s %-52s %-10s %12.0f %14.2f %14.1f%n",
+        "%-4s %-52s %-10s %12.0f %14.2f %14.2f %14.1f%n",
         id,
         title,
         client,
         f.messagesPerSecond,
         f.cpuMicrosPerMessage,
+        f.systemMicrosPerMessage,
         f.bytesPerMessage);
   }
 
@@ -223,14 +259,6 @@ public final class SideBySide {
     } finally {
       Prefill.delete(c.uri, queue);
     }
-  }
-
-  private static Figures median(List<Figures> runs) {
-    double[] rate = runs.stream().mapToDouble(Figures::messagesPerSecond).sorted().toArray();
-    double[] cpu = runs.stream().mapToDouble(Figures::cpuMicrosPerMessage).sorted().toArray();
-    double[] alloc = runs.stream().mapToDouble(Figures::bytesPerMessage).sorted().toArray();
-    int mid = runs.size() / 2;
-    return new Figures(rate[mid], cpu[mid], alloc[mid]);
   }
 
   private static Process startFakeBroker() throws Exception {

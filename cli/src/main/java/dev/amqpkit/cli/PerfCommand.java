@@ -1,0 +1,808 @@
+package dev.amqpkit.cli;
+
+import dev.amqpkit.amqp091.BasicProperties;
+import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.QueueSpec;
+import dev.amqpkit.amqp10.Message;
+import dev.amqpkit.amqp10.Receiver;
+import dev.amqpkit.amqp10.ReceiverOptions;
+import dev.amqpkit.amqp10.Sender;
+import dev.amqpkit.amqp10.SenderOptions;
+import dev.amqpkit.amqp10.Session;
+import dev.amqpkit.common.Recovery;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code amqpkit perf}: producers and consumers on one queue, a line of rates and latencies each
+ * second, and a summary: what RabbitMQ's PerfTest is to the official client.
+ */
+@Command(
+    name = "perf",
+    sortOptions = false,
+    description = {
+      "Measures throughput and latency: producers publish to a queue that consumers drain; a line"
+          + " each second, then a summary. Latency is from a timestamp in each message.",
+      "Without --uri, it runs on an embedded broker. Example: amqpkit perf --time 30s --producers 2"
+    })
+final class PerfCommand implements Callable<Integer> {
+  /** How long the end of a run waits for confirms, and for consumers that stopped progressing. */
+  static final Duration DRAIN = Duration.ofSeconds(30);
+
+  private static final Duration NO_PROGRESS = Duration.ofSeconds(5);
+
+  private final Io io;
+
+  @Mixin BrokerOptions broker;
+
+  @Option(
+      names = {"-x", "--producers"},
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int producers;
+
+  @Option(
+      names = {"-y", "--consumers"},
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int consumers;
+
+  @Option(
+      names = {"-s", "--size"},
+      paramLabel = "BYTES",
+      defaultValue = "100",
+      description =
+          "Message body size, at least " + PerfStats.HEADER + ". Default: ${DEFAULT-VALUE}.")
+  int size;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "PER_SECOND",
+      description = "Each producer's limit. Default: none.")
+  double rate;
+
+  @Option(
+      names = "--confirm",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Messages each producer may have awaiting the broker's answer (0-9-1 confirms; 1.0"
+              + " outcomes); 0 sends without waiting for answers. Default: ${DEFAULT-VALUE}.")
+  int confirm;
+
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Each consumer's prefetch (0-9-1) or credit (1.0). Default: ${DEFAULT-VALUE}.")
+  int prefetch;
+
+  @Option(
+      names = {"-z", "--time"},
+      paramLabel = "DURATION",
+      converter = Values.DurationConverter.class,
+      description = "How long producers run. Default: 10s, unless --count is given.")
+  Duration time;
+
+  @Option(
+      names = {"-C", "--count"},
+      paramLabel = "N",
+      description = "Messages each producer sends; the run ends when consumers have them all.")
+  Long count;
+
+  @Option(
+      names = {"-q", "--queue"},
+      paramLabel = "NAME",
+      description = "The queue, declared if missing and kept. Default: a new one, deleted after.")
+  String queue;
+
+  @Option(
+      names = "--queue-type",
+      paramLabel = "classic|quorum|stream",
+      defaultValue = "classic",
+      description = "The type of the queue perf declares (RabbitMQ). Default: ${DEFAULT-VALUE}.")
+  String queueType;
+
+  @Option(
+      names = {"-a", "--address"},
+      paramLabel = "ADDRESS",
+      description =
+          "1.0: the queue's address. Default: /amq/queue/NAME on RabbitMQ, NAME elsewhere.")
+  String address;
+
+  @Option(
+      names = "--recover",
+      description =
+          "Self-healing connections: reconnect and resend after a failure, and report reconnects,"
+              + " lost messages (must be 0) and duplicates.")
+  boolean recover;
+
+  @Option(names = "--json", description = "One JSON object a line, for machines.")
+  boolean json;
+
+  PerfCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    check();
+    boolean generated = queue == null;
+    String name =
+        generated
+            ? "amqpkit-perf-"
+                + HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt())
+            : queue;
+    Duration runFor = time != null ? time : count == null ? Duration.ofSeconds(10) : null;
+    try (BrokerOptions.Target target = broker.resolve(io)) {
+      String product;
+      try (dev.amqpkit.amqp091.Connection admin = target.open091("amqpkit perf admin")) {
+        admin.openChannel().queueDeclare(queueSpec(name, generated));
+        product = String.valueOf(admin.serverProperties().get("product"));
+      }
+      String to =
+          address != null ? address : product.contains("RabbitMQ") ? "/amq/queue/" + name : name;
+      try {
+        return run(target, name, to, runFor);
+      } finally {
+        if (generated) deleteQueue(target, name);
+      }
+    }
+  }
+
+  /** Deletes the queue the run declared, on a connection of its own (the run's may have failed). */
+  private void deleteQueue(BrokerOptions.Target target, String name) {
+    try (dev.amqpkit.amqp091.Connection admin = target.open091("amqpkit perf admin")) {
+      admin.openChannel().queueDelete(name);
+    } catch (RuntimeException e) {
+      io.say(
+          "could not delete queue '"
+              + name
+              + "' (it expires a minute after its last use): "
+              + Failures.describe(e).getMessage());
+    }
+  }
+
+  private void check() {
+    if (producers < 0 || consumers < 0 || producers + consumers == 0) {
+      throw MessageOptions.usage("--producers and --consumers cannot be negative, nor both 0");
+    }
+    if (size < PerfStats.HEADER) {
+      throw MessageOptions.usage(
+          "--size must be at least "
+              + PerfStats.HEADER
+              + " (the timestamp and sequence each message carries)");
+    }
+    if (confirm < 0) throw MessageOptions.usage("--confirm cannot be negative");
+    if (prefetch < 1 || prefetch > 65_535)
+      throw MessageOptions.usage("--prefetch must be between 1 and 65535");
+    if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
+      throw MessageOptions.usage("--count must be between 1 and " + Integer.MAX_VALUE);
+    }
+    if (rate < 0) throw MessageOptions.usage("--rate cannot be negative");
+    if (recover && confirm == 0) {
+      throw MessageOptions.usage(
+          "--recover counts lost messages against confirms: not with --confirm 0");
+    }
+    if (!List.of("classic", "quorum", "stream").contains(queueType)) {
+      throw MessageOptions.usage("--queue-type is classic, quorum or stream, not " + queueType);
+    }
+    if (address != null && broker.protocol != Protocol.AMQP_1_0) {
+      throw MessageOptions.usage("--address is for --protocol 1.0");
+    }
+  }
+
+  private QueueSpec queueSpec(String name, boolean generated) {
+    QueueSpec spec = QueueSpec.named(name);
+    switch (queueType) {
+      case "quorum" -> spec = spec.durable().quorum();
+      case "stream" -> spec = spec.durable().stream();
+      default -> {}
+    }
+    // A queue this run names outlives a run that dies by at most a minute.
+    if (generated && !queueType.equals("stream")) spec = spec.expires(Duration.ofMinutes(1));
+    return spec;
+  }
+
+  // ---- the run ----
+
+  private int run(BrokerOptions.Target target, String name, String to, Duration runFor)
+      throws InterruptedException {
+    PerfStats stats = new PerfStats(producers);
+    Recovery recovery = recover ? Recovery.defaults() : Recovery.disabled();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Client> clients = new ArrayList<>();
+    List<Producer> producerList = new ArrayList<>();
+    Reporter reporter = new Reporter(stats);
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < consumers; i++) {
+        Client c =
+            target.protocol() == Protocol.AMQP_0_9_1
+                ? new Consumer091(target, name, recovery, stats, failure)
+                : new Consumer10(target, to, recovery, stats, failure);
+        clients.add(c);
+        c.start();
+      }
+      for (int i = 0; i < producers; i++) {
+        Producer p = new Producer(i, target, name, to, recovery, stats, failure);
+        producerList.add(p);
+        clients.add(p);
+      }
+      reporter.header(target, name);
+      for (Producer p : producerList) p.start();
+      long endAt = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
+      long nextLine = start + TimeUnit.SECONDS.toNanos(1);
+      boolean draining = false;
+      long drainProgressAt = 0;
+      long lastReceived = -1;
+      while (true) {
+        long now = System.nanoTime();
+        if (io.stop().await(Math.max(1, (nextLine - now) / 1_000_000))) break;
+        now = System.nanoTime();
+        if (now >= nextLine) {
+          reporter.line(now - start);
+          nextLine += TimeUnit.SECONDS.toNanos(1);
+        }
+        if (failure.get() != null) break;
+        if (!draining
+            && (now >= endAt
+                || (count != null && producerList.stream().allMatch(Producer::done)))) {
+          for (Producer p : producerList) p.stop();
+          for (Producer p : producerList) p.join(DRAIN);
+          draining = true;
+          drainProgressAt = now;
+          if (consumers == 0) break;
+        }
+        if (draining) {
+          long got = stats.received.sum();
+          long expected = confirm > 0 ? stats.confirmed.sum() : stats.sent.sum();
+          if (got - stats.duplicates.sum() >= expected) break;
+          if (got != lastReceived) {
+            lastReceived = got;
+            drainProgressAt = now;
+          } else if (now - drainProgressAt > NO_PROGRESS.toNanos()) {
+            break;
+          }
+        }
+      }
+      for (Producer p : producerList) p.stop();
+    } finally {
+      for (Client c : clients) c.close();
+    }
+    long elapsed = System.nanoTime() - start;
+    reporter.summary(elapsed);
+    if (io.stop().isRequested()) return Exit.INTERRUPTED;
+    if (failure.get() != null) {
+      CommandFailure f = Failures.describe(failure.get());
+      io.say(f.getMessage());
+      return f.exitCode();
+    }
+    if (consumers > 0 && confirm > 0 && stats.lost() > 0) {
+      io.say(stats.lost() + " confirmed messages never reached a consumer");
+      return Exit.LOST;
+    }
+    if (confirm > 0 && stats.confirmed.sum() < stats.sent.sum()) {
+      io.say((stats.sent.sum() - stats.confirmed.sum()) + " messages were not confirmed");
+      return Exit.NOT_CONFIRMED;
+    }
+    return Exit.OK;
+  }
+
+  /** A producer or consumer: its own connection; closing it never throws. */
+  private interface Client {
+    void start();
+
+    void close();
+  }
+
+  // ---- producers ----
+
+  /** Publishes (0-9-1) or sends (1.0) from its own thread and connection. */
+  private final class Producer implements Client {
+    private final int id;
+    private final BrokerOptions.Target target;
+    private final String queue;
+    private final String to;
+    private final Recovery recovery;
+    private final PerfStats stats;
+    private final AtomicReference<Throwable> failure;
+    private final AtomicLong outstanding = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile boolean done;
+
+    Producer(
+        int id,
+        BrokerOptions.Target target,
+        String queue,
+        String to,
+        Recovery recovery,
+        PerfStats stats,
+        AtomicReference<Throwable> failure) {
+      this.id = id;
+      this.target = target;
+      this.queue = queue;
+      this.to = to;
+      this.recovery = recovery;
+      this.stats = stats;
+      this.failure = failure;
+      this.thread = new Thread(this::run, "amqpkit-perf-producer-" + id);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+      thread.start();
+    }
+
+    void stop() {
+      stopped = true;
+    }
+
+    boolean done() {
+      return done;
+    }
+
+    void join(Duration wait) throws InterruptedException {
+      thread.join(wait.toMillis());
+    }
+
+    @Override
+    public void close() {
+      stopped = true;
+      try {
+        thread.join(DRAIN.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private boolean more(long sequence) {
+      return !stopped && (count == null ? sequence < Integer.MAX_VALUE : sequence < count);
+    }
+
+    private void run() {
+      try {
+        if (target.protocol() == Protocol.AMQP_0_9_1) publish091();
+        else send10();
+        awaitOutstanding();
+      } catch (Throwable t) {
+        if (!stopped || !(t instanceof InterruptedException)) failure.compareAndSet(null, t);
+      } finally {
+        done = true;
+      }
+    }
+
+    private void publish091() {
+      try (dev.amqpkit.amqp091.Connection c =
+          target.open091("amqpkit perf producer " + id, recovery)) {
+        c.addListener(
+            new dev.amqpkit.amqp091.ConnectionListener() {
+              @Override
+              public void recovered() {
+                stats.reconnects.increment();
+              }
+            });
+        Channel channel = c.openChannel();
+        if (confirm > 0) channel.confirmSelect(confirm);
+        byte[] body = new byte[size];
+        Pacer pacer = new Pacer(rate);
+        for (long sequence = 0; more(sequence); sequence++) {
+          pacer.await();
+          stats.stamp(body, id, sequence);
+          if (confirm > 0) {
+            long s = sequence;
+            outstanding.incrementAndGet();
+            channel
+                .basicPublishWithConfirm("", queue, BasicProperties.EMPTY, body)
+                .whenComplete((ok, e) -> answered(s, e));
+          } else {
+            channel.basicPublish("", queue, BasicProperties.EMPTY, body);
+          }
+          stats.sent.increment();
+        }
+        awaitOutstanding();
+      }
+    }
+
+    private void send10() {
+      try (dev.amqpkit.amqp10.Connection c = target.open10(recovery)) {
+        c.addListener(
+            new dev.amqpkit.amqp10.ConnectionListener() {
+              @Override
+              public void recovered() {
+                stats.reconnects.increment();
+              }
+            });
+        Session session = c.openSession();
+        SenderOptions.Builder options = SenderOptions.builder().address(to);
+        if (confirm > 0) options.maxInFlight(confirm);
+        Sender sender = session.openSender(options.build());
+        Pacer pacer = new Pacer(rate);
+        for (long sequence = 0; more(sequence); sequence++) {
+          pacer.await();
+          byte[] body = new byte[size];
+          stats.stamp(body, id, sequence);
+          if (confirm > 0) {
+            long s = sequence;
+            outstanding.incrementAndGet();
+            sender.send(Message.ofData(body)).whenComplete((outcome, e) -> answered(s, e));
+          } else {
+            sender.send(Message.ofData(body), true);
+          }
+          stats.sent.increment();
+        }
+        awaitOutstanding();
+      }
+    }
+
+    private void answered(long sequence, Throwable e) {
+      if (e == null) stats.confirmed(id, sequence);
+      else stats.refused.increment();
+      if (outstanding.decrementAndGet() == 0) {
+        synchronized (outstanding) {
+          outstanding.notifyAll();
+        }
+      }
+    }
+
+    /** Waits for the broker's answers to what was sent, at most {@link #DRAIN}. */
+    private void awaitOutstanding() {
+      long deadline = System.nanoTime() + DRAIN.toNanos();
+      synchronized (outstanding) {
+        while (outstanding.get() > 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) return;
+          try {
+            outstanding.wait(Math.max(1, left / 1_000_000));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  // ---- consumers ----
+
+  private final class Consumer091 implements Client {
+    private final BrokerOptions.Target target;
+    private final String queue;
+    private final Recovery recovery;
+    private final PerfStats stats;
+    private final AtomicReference<Throwable> failure;
+    private dev.amqpkit.amqp091.Connection connection;
+
+    Consumer091(
+        BrokerOptions.Target target,
+        String queue,
+        Recovery recovery,
+        PerfStats stats,
+        AtomicReference<Throwable> failure) {
+      this.target = target;
+      this.queue = queue;
+      this.recovery = recovery;
+      this.stats = stats;
+      this.failure = failure;
+    }
+
+    @Override
+    public void start() {
+      connection = target.open091("amqpkit perf consumer", recovery);
+      connection.addListener(
+          new dev.amqpkit.amqp091.ConnectionListener() {
+            @Override
+            public void recovered() {
+              stats.reconnects.increment();
+            }
+
+            @Override
+            public void closed(dev.amqpkit.amqp091.ConnectionClosedException cause) {
+              if (cause != null && !cause.reason().isNormal()) failure.compareAndSet(null, cause);
+            }
+          });
+      Channel channel = connection.openChannel();
+      channel.basicQos(prefetch);
+      int ackEvery = Math.max(1, Math.min(100, prefetch / 2));
+      long[] unacked = {0};
+      channel.basicConsume(
+          queue,
+          d -> {
+            stats.received(d.body());
+            if (++unacked[0] >= ackEvery) {
+              channel.basicAckUpTo(d.deliveryTag());
+              unacked[0] = 0;
+            }
+          });
+    }
+
+    @Override
+    public void close() {
+      if (connection != null) connection.close();
+    }
+  }
+
+  private final class Consumer10 implements Client {
+    private final BrokerOptions.Target target;
+    private final String address;
+    private final Recovery recovery;
+    private final PerfStats stats;
+    private final AtomicReference<Throwable> failure;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private dev.amqpkit.amqp10.Connection connection;
+    private Receiver receiver;
+
+    Consumer10(
+        BrokerOptions.Target target,
+        String address,
+        Recovery recovery,
+        PerfStats stats,
+        AtomicReference<Throwable> failure) {
+      this.target = target;
+      this.address = address;
+      this.recovery = recovery;
+      this.stats = stats;
+      this.failure = failure;
+      this.thread = new Thread(this::run, "amqpkit-perf-consumer");
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+      connection = target.open10(recovery);
+      connection.addListener(
+          new dev.amqpkit.amqp10.ConnectionListener() {
+            @Override
+            public void recovered() {
+              stats.reconnects.increment();
+            }
+          });
+      Session session = connection.openSession();
+      int batch = Math.max(1, Math.min(100, prefetch / 2));
+      ReceiverOptions.Builder options = ReceiverOptions.builder().address(address).credit(prefetch);
+      if (batch > 1) options.dispositionBatch(batch, Duration.ofMillis(10));
+      receiver = session.openReceiver(options.build());
+      thread.start();
+    }
+
+    private void run() {
+      try {
+        while (!stopped) {
+          dev.amqpkit.amqp10.Delivery d = receiver.receive(Duration.ofMillis(100));
+          if (d == null) {
+            if (!receiver.isOpen() && !stopped) throw receiver.closeCause();
+            continue;
+          }
+          stats.received(d.message().bodyBytes());
+          d.accept();
+        }
+      } catch (Throwable t) {
+        if (!stopped) failure.compareAndSet(null, t);
+      }
+    }
+
+    @Override
+    public void close() {
+      stopped = true;
+      try {
+        thread.join(DRAIN.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (connection != null) connection.close();
+    }
+  }
+
+  // ---- output ----
+
+  /** Prints the header, a line each second and the summary, as text or JSON. */
+  private final class Reporter {
+    private final PerfStats stats;
+    private long lastSent;
+    private long lastConfirmed;
+    private long lastReceived;
+    private long lastAt;
+
+    Reporter(PerfStats stats) {
+      this.stats = stats;
+    }
+
+    void header(BrokerOptions.Target target, String name) {
+      String what =
+          String.format(
+              Locale.ROOT,
+              "AMQP %s, %d producer%s, %d consumer%s, %d B messages, %s, prefetch %d, %s queue '%s'%s",
+              target.protocol(),
+              producers,
+              producers == 1 ? "" : "s",
+              consumers,
+              consumers == 1 ? "" : "s",
+              size,
+              confirm > 0 ? "confirms (at most " + confirm + " in flight)" : "no confirms",
+              prefetch,
+              queueType,
+              name,
+              recover ? ", self-healing connections" : "");
+      if (json) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "start");
+        line.put("protocol", target.protocol().toString());
+        line.put("producers", producers);
+        line.put("consumers", consumers);
+        line.put("size", size);
+        line.put("confirm", confirm);
+        line.put("prefetch", prefetch);
+        line.put("queue", name);
+        line.put("queue_type", queueType);
+        line.put("recover", recover);
+        print(Json.write(line));
+      } else {
+        print("amqpkit perf: " + what);
+        print(
+            String.format(
+                Locale.ROOT,
+                "%6s %12s %12s %12s %10s %10s %10s",
+                "time",
+                "sent/s",
+                "confirmed/s",
+                "received/s",
+                "p50 ms",
+                "p99 ms",
+                "max ms"));
+      }
+    }
+
+    void line(long elapsedNanos) {
+      long sent = stats.sent.sum();
+      long confirmed = stats.confirmed.sum();
+      long received = stats.received.sum();
+      double seconds = (elapsedNanos - lastAt) / 1e9;
+      Histogram h = stats.interval();
+      double sentRate = (sent - lastSent) / seconds;
+      double confirmedRate = (confirmed - lastConfirmed) / seconds;
+      double receivedRate = (received - lastReceived) / seconds;
+      lastSent = sent;
+      lastConfirmed = confirmed;
+      lastReceived = received;
+      lastAt = elapsedNanos;
+      if (json) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "interval");
+        line.put("time_s", Math.round(elapsedNanos / 1e9));
+        line.put("sent_per_s", Math.round(sentRate));
+        line.put("confirmed_per_s", Math.round(confirmedRate));
+        line.put("received_per_s", Math.round(receivedRate));
+        line.put("latency_ms", latencies(h, false));
+        if (recover) line.put("reconnects", stats.reconnects.sum());
+        print(Json.write(line));
+      } else {
+        print(
+            String.format(
+                Locale.ROOT,
+                "%5ds %,12.0f %,12.0f %,12.0f %10s %10s %10s%s",
+                Math.round(elapsedNanos / 1e9),
+                sentRate,
+                confirmedRate,
+                receivedRate,
+                millis(h, 50),
+                millis(h, 99),
+                h.getTotalCount() == 0 ? "-" : format(h.getMaxValue()),
+                recover && stats.reconnects.sum() > 0
+                    ? "  reconnects " + stats.reconnects.sum()
+                    : ""));
+      }
+    }
+
+    void summary(long elapsedNanos) {
+      stats.interval();
+      Histogram total = stats.total();
+      double seconds = elapsedNanos / 1e9;
+      long sent = stats.sent.sum();
+      long confirmed = stats.confirmed.sum();
+      long received = stats.received.sum();
+      long lost = consumers > 0 && confirm > 0 ? stats.lost() : 0;
+      if (json) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "summary");
+        line.put("time_s", Math.round(seconds * 10) / 10.0);
+        line.put("sent", sent);
+        line.put("confirmed", confirmed);
+        line.put("refused", stats.refused.sum());
+        line.put("received", received);
+        line.put("sent_per_s", Math.round(sent / seconds));
+        line.put("received_per_s", Math.round(received / seconds));
+        line.put("latency_ms", latencies(total, true));
+        line.put("reconnects", stats.reconnects.sum());
+        line.put("lost", lost);
+        line.put("duplicates", stats.duplicates.sum());
+        line.put("foreign", stats.foreign.sum());
+        print(Json.write(line));
+        return;
+      }
+      print("");
+      print(
+          String.format(
+              Locale.ROOT,
+              "%-22s %15s %12s",
+              String.format(Locale.ROOT, "in %.1f s", seconds),
+              "messages",
+              "per second"));
+      row("sent", sent, seconds);
+      if (confirm > 0) row("confirmed", confirmed, seconds);
+      if (stats.refused.sum() > 0) row("refused", stats.refused.sum(), seconds);
+      row("received", received, seconds);
+      if (total.getTotalCount() > 0) {
+        StringBuilder l = new StringBuilder("latency ms            ");
+        for (Map.Entry<String, Object> e : latencies(total, true).entrySet()) {
+          l.append(' ').append(e.getKey()).append(' ').append(e.getValue());
+        }
+        print(l.toString());
+      }
+      if (recover || lost > 0 || stats.duplicates.sum() > 0) {
+        print(
+            String.format(
+                Locale.ROOT,
+                "%-22s %d reconnects, %d lost, %d duplicates",
+                "recovery",
+                stats.reconnects.sum(),
+                lost,
+                stats.duplicates.sum()));
+      }
+      if (stats.foreign.sum() > 0) {
+        print("also received " + stats.foreign.sum() + " messages of another run, not counted");
+      }
+    }
+
+    private void row(String what, long n, double seconds) {
+      print(String.format(Locale.ROOT, "%-22s %,15d %,12.0f", what, n, n / seconds));
+    }
+
+    private Map<String, Object> latencies(Histogram h, boolean all) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (h.getTotalCount() == 0) return m;
+      if (all) m.put("min", round(h.getMinValue()));
+      m.put("p50", round(h.getValueAtPercentile(50)));
+      if (all) m.put("p75", round(h.getValueAtPercentile(75)));
+      if (all) m.put("p95", round(h.getValueAtPercentile(95)));
+      m.put("p99", round(h.getValueAtPercentile(99)));
+      if (all) m.put("p99.9", round(h.getValueAtPercentile(99.9)));
+      m.put("max", round(h.getMaxValue()));
+      return m;
+    }
+
+    private double round(long nanos) {
+      return Math.round(nanos / 1e4) / 100.0;
+    }
+
+    private String millis(Histogram h, double percentile) {
+      return h.getTotalCount() == 0 ? "-" : format(h.getValueAtPercentile(percentile));
+    }
+
+    private String format(long nanos) {
+      return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+    }
+
+    private void print(String line) {
+      io.out().println(line);
+      io.out().flush();
+    }
+  }
+}

@@ -1,0 +1,437 @@
+package dev.amqpkit.cli;
+
+import dev.amqpkit.amqp091.BasicProperties;
+import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.PublishNackedException;
+import dev.amqpkit.amqp091.PublishReturnedException;
+import dev.amqpkit.amqp091.ReturnedMessage;
+import dev.amqpkit.amqp10.Message;
+import dev.amqpkit.amqp10.MessageRefusedException;
+import dev.amqpkit.amqp10.Sender;
+import dev.amqpkit.amqp10.Session;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code amqpkit publish}: sends messages and reports what the broker confirmed. */
+@Command(
+    name = "publish",
+    sortOptions = false,
+    description = {
+      "Publishes messages and reports what the broker confirmed.",
+      "The body comes from --body, --file or standard input; with --lines, each line is a message.",
+      "Example: amqpkit publish --uri amqp://guest:guest@localhost --queue hello --body 'Hello'"
+    })
+final class PublishCommand implements Callable<Integer> {
+  /** The largest body read from a file or standard input. */
+  static final int MAX_BODY = 64 * 1024 * 1024;
+
+  private final Io io;
+
+  @Mixin BrokerOptions broker;
+
+  @Option(
+      names = "--exchange",
+      paramLabel = "NAME",
+      description = "0-9-1: the exchange; default the default exchange.")
+  String exchange = "";
+
+  @Option(
+      names = {"-k", "--routing-key"},
+      paramLabel = "KEY",
+      description = "0-9-1: the routing key.")
+  String routingKey;
+
+  @Option(
+      names = {"-q", "--queue"},
+      paramLabel = "QUEUE",
+      description = "0-9-1: publish to this queue through the default exchange.")
+  String queue;
+
+  @Option(
+      names = {"-a", "--address"},
+      paramLabel = "ADDRESS",
+      description = "1.0: the target address.")
+  String address;
+
+  @Option(
+      names = {"-b", "--body"},
+      paramLabel = "TEXT",
+      description = "The body, as UTF-8 text.")
+  String body;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "PATH",
+      description = "The body, the file's bytes.")
+  Path file;
+
+  @Option(names = "--lines", description = "Each line of the file or standard input is a message.")
+  boolean lines;
+
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      description = "Publish the message N times. Default: 1.")
+  Integer count;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "PER_SECOND",
+      description = "At most this many messages a second.")
+  double rate;
+
+  @Option(
+      names = "--confirm",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Wait for the broker to take each message (0-9-1 confirms; 1.0 outcomes). Default: on.")
+  boolean confirm;
+
+  @Option(
+      names = "--mandatory",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "0-9-1: a message no queue takes is an error, not dropped. Default: on.")
+  boolean mandatory;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = Values.DurationConverter.class,
+      description = "How long to wait for the broker's answers. Default: ${DEFAULT-VALUE}.")
+  Duration timeout;
+
+  @Mixin MessageOptions message;
+
+  PublishCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    checkOptions();
+    try (BrokerOptions.Target target = broker.resolve(io)) {
+      Tally tally = new Tally();
+      String destination;
+      long start = System.nanoTime();
+      if (target.protocol() == Protocol.AMQP_0_9_1) {
+        destination = publish091(target, tally);
+      } else {
+        destination = publish10(target, tally);
+      }
+      return report(tally, destination, System.nanoTime() - start);
+    }
+  }
+
+  private void checkOptions() {
+    int sources = (body != null ? 1 : 0) + (file != null ? 1 : 0);
+    if (sources > 1) throw MessageOptions.usage("give the body by --body or --file, not both");
+    if (lines && body != null)
+      throw MessageOptions.usage("--lines reads a file or standard input, not --body");
+    if (lines && count != null)
+      throw MessageOptions.usage("--count repeats one message; with --lines, each line is one");
+    if (count != null && count < 1) throw MessageOptions.usage("--count must be at least 1");
+    if (rate < 0) throw MessageOptions.usage("--rate must not be negative");
+    if (broker.protocol == Protocol.AMQP_0_9_1) {
+      if (address != null)
+        throw MessageOptions.usage(
+            "--address is for --protocol 1.0; with 0-9-1 use --exchange and --routing-key, or --queue");
+      if (queue != null && (routingKey != null || !exchange.isEmpty())) {
+        throw MessageOptions.usage(
+            "--queue publishes through the default exchange: not with --exchange or --routing-key");
+      }
+    } else {
+      if (address == null) throw MessageOptions.usage("--protocol 1.0 needs --address");
+      if (queue != null || routingKey != null || !exchange.isEmpty()) {
+        throw MessageOptions.usage(
+            "--exchange, --routing-key and --queue are for 0-9-1; with 1.0 use --address");
+      }
+    }
+  }
+
+  // ---- 0-9-1 ----
+
+  private String publish091(BrokerOptions.Target target, Tally tally) throws IOException {
+    BasicProperties properties = message.properties091();
+    String key = queue != null ? queue : routingKey == null ? "" : routingKey;
+    String destination = "exchange '" + exchange + "' with routing key '" + key + "'";
+    // The input first: a file that cannot be read is found before connecting.
+    try (Bodies bodies = bodies();
+        dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit publish")) {
+      Channel channel = connection.openChannel();
+      if (confirm) channel.confirmSelect(1000);
+      Pacer pacer = new Pacer(rate);
+      for (byte[] next = bodies.next(); next != null; next = bodies.next()) {
+        pacer.await();
+        if (!confirm) {
+          if (mandatory) channel.basicPublishMandatory(exchange, key, properties, next);
+          else channel.basicPublish(exchange, key, properties, next);
+          tally.sent();
+          continue;
+        }
+        CompletableFuture<Void> f =
+            mandatory
+                ? channel.basicPublishMandatoryWithConfirm(exchange, key, properties, next)
+                : channel.basicPublishWithConfirm(exchange, key, properties, next);
+        tally.sent();
+        f.whenComplete((ok, failure) -> tally.answered(failure));
+      }
+      if (confirm) {
+        try {
+          channel.waitForConfirms(timeout);
+        } catch (PublishNackedException e) {
+          // Counted by the publish's future.
+        }
+        tally.awaitAnswers(timeout);
+      }
+      channel.close();
+    }
+    return destination;
+  }
+
+  // ---- 1.0 ----
+
+  private String publish10(BrokerOptions.Target target, Tally tally) throws IOException {
+    Message.Builder template = message.message10();
+    try (Bodies bodies = bodies();
+        dev.amqpkit.amqp10.Connection connection = target.open10()) {
+      Session session = connection.openSession();
+      Sender sender = session.openSender(address);
+      Pacer pacer = new Pacer(rate);
+      for (byte[] next = bodies.next(); next != null; next = bodies.next()) {
+        pacer.await();
+        Message m = template.data(next).build();
+        CompletableFuture<?> f = sender.send(m, !confirm);
+        tally.sent();
+        if (confirm) f.whenComplete((outcome, failure) -> tally.answered(failure));
+      }
+      if (confirm) tally.awaitAnswers(timeout);
+      sender.close();
+    }
+    return "address '" + address + "'";
+  }
+
+  // ---- the report ----
+
+  private int report(Tally tally, String destination, long nanos) {
+    String summary =
+        String.format(
+            java.util.Locale.ROOT,
+            "published %d message%s to %s in %.1f s",
+            tally.sent,
+            tally.sent == 1 ? "" : "s",
+            destination,
+            nanos / 1e9);
+    if (!confirm) {
+      io.out().println(summary + " (not confirmed: --no-confirm)");
+      return Exit.OK;
+    }
+    io.out().println(summary + ": " + tally.describe());
+    io.out().flush();
+    if (tally.returned > 0) {
+      io.say(
+          tally.returned
+              + " message"
+              + (tally.returned == 1 ? " was" : "s were")
+              + " returned unroutable: no queue is bound to "
+              + destination
+              + (tally.firstReturn == null ? "" : " (" + tally.firstReturn + ")"));
+      return Exit.NOT_FOUND;
+    }
+    if (tally.refused > 0 || tally.unanswered() > 0) {
+      io.say(
+          tally.describe() + (tally.firstFailure == null ? "" : "; first: " + tally.firstFailure));
+      return Exit.NOT_CONFIRMED;
+    }
+    return Exit.OK;
+  }
+
+  /** What became of the messages sent, counted from the futures' threads. */
+  private static final class Tally {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition done = lock.newCondition();
+    long sent;
+    long confirmed;
+    long refused;
+    long returned;
+    String firstReturn;
+    String firstFailure;
+
+    void sent() {
+      lock.lock();
+      try {
+        sent++;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void answered(Throwable failure) {
+      lock.lock();
+      try {
+        Throwable t =
+            failure instanceof java.util.concurrent.CompletionException
+                    && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (t == null) {
+          confirmed++;
+        } else if (t instanceof PublishReturnedException r) {
+          returned++;
+          if (firstReturn == null) {
+            ReturnedMessage m = r.returned();
+            firstReturn = m.replyCode() + " " + m.replyText();
+          }
+        } else {
+          refused++;
+          if (firstFailure == null) firstFailure = describe(t);
+        }
+        done.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    long unanswered() {
+      return sent - confirmed - refused - returned;
+    }
+
+    /** Waits until every message sent has its answer, for at most {@code timeout}. */
+    void awaitAnswers(Duration timeout) {
+      long left = timeout.toNanos();
+      lock.lock();
+      try {
+        while (unanswered() > 0 && left > 0) left = done.awaitNanos(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    String describe() {
+      lock.lock();
+      try {
+        StringBuilder s = new StringBuilder().append(confirmed).append(" confirmed");
+        if (refused > 0) s.append(", ").append(refused).append(" refused");
+        if (returned > 0) s.append(", ").append(returned).append(" returned");
+        if (unanswered() > 0) s.append(", ").append(unanswered()).append(" unanswered");
+        return s.toString();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private static String describe(Throwable t) {
+      if (t instanceof PublishNackedException) return "nacked by the broker";
+      if (t instanceof MessageRefusedException m) return "refused by the receiver: " + m.outcome();
+      return Failures.describe(t).getMessage();
+    }
+  }
+
+  // ---- bodies ----
+
+  /** The bodies to publish, one after the other; {@code null} at the end. */
+  private interface Bodies extends AutoCloseable {
+    byte[] next() throws IOException;
+
+    @Override
+    default void close() throws IOException {}
+  }
+
+  private Bodies bodies() throws IOException {
+    if (lines) {
+      InputStream in = file != null ? open(file) : io.in();
+      return new LineBodies(new BufferedInputStream(in), file != null);
+    }
+    byte[] one;
+    if (body != null) one = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    else if (file != null) {
+      try (InputStream in = open(file)) {
+        one = readAll(in, file.toString());
+      }
+    } else one = readAll(io.in(), "standard input");
+    int times = count == null ? 1 : count;
+    return new Bodies() {
+      int left = times;
+
+      @Override
+      public byte[] next() {
+        return left-- > 0 ? one : null;
+      }
+    };
+  }
+
+  private static InputStream open(Path path) {
+    try {
+      return Files.newInputStream(path);
+    } catch (IOException e) {
+      throw new CommandFailure(Exit.USAGE, "cannot read --file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readAll(InputStream in, String what) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] buffer = new byte[64 * 1024];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      if (all.size() + n > MAX_BODY) {
+        throw new CommandFailure(
+            Exit.USAGE,
+            what + " holds more than " + (MAX_BODY >> 20) + " MiB, the largest body publish reads");
+      }
+      all.write(buffer, 0, n);
+    }
+    return all.toByteArray();
+  }
+
+  /** Each line one body, without its line end ({@code \n} or {@code \r\n}). */
+  private static final class LineBodies implements Bodies {
+    private final InputStream in;
+    private final boolean owned;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    LineBodies(InputStream in, boolean owned) {
+      this.in = in;
+      this.owned = owned;
+    }
+
+    @Override
+    public byte[] next() throws IOException {
+      line.reset();
+      int b;
+      while ((b = in.read()) >= 0 && b != '\n') {
+        if (line.size() == MAX_BODY) {
+          throw new CommandFailure(Exit.USAGE, "a line longer than " + (MAX_BODY >> 20) + " MiB");
+        }
+        line.write(b);
+      }
+      if (b < 0 && line.size() == 0) return null;
+      byte[] bytes = line.toByteArray();
+      int length = bytes.length;
+      if (length > 0 && bytes[length - 1] == '\r')
+        return java.util.Arrays.copyOf(bytes, length - 1);
+      return bytes;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (owned) in.close();
+    }
+  }
+}

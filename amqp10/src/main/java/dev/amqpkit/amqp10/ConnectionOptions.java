@@ -273,7 +273,11 @@ public final class ConnectionOptions {
       try {
         u = new URI(uri);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("malformed URI: " + e.getMessage(), e);
+        // The reason only: the message and the exception quote the URI, password and all.
+        throw new IllegalArgumentException(
+            "malformed URI: "
+                + e.getReason()
+                + (e.getIndex() < 0 ? "" : " at index " + e.getIndex()));
       }
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
       if (!scheme.equals("amqp") && !scheme.equals("amqps")) {

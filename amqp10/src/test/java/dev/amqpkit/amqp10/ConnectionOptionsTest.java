@@ -21,6 +21,15 @@ class ConnectionOptionsTest {
   }
 
   @Test
+  void aMalformedUriIsRefusedWithoutQuotingItsPassword() {
+    assertThatThrownBy(() -> ConnectionOptions.fromUri("amqp://user:s3%ZZcret@host/"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("malformed URI: Malformed escape pair at index ")
+        .hasNoCause()
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3"));
+  }
+
+  @Test
   void defaultsAreDocumentedOnes() {
     ConnectionOptions o = ConnectionOptions.fromUri("amqp://localhost");
 

@@ -26,6 +26,6 @@ import picocli.CommandLine.Command;
       "  3 bad URI             4 broker unreachable    5 login refused",
       "  6 TLS failure         7 not found             8 access refused",
       "  9 timed out          10 not confirmed        11 refused by the broker",
-      " 12 lost (perf)       130 stopped (Ctrl-C)"
+      " 12 lost (perf)       130 stopped by Ctrl-C (143 by SIGTERM)"
     })
 final class AmqpkitCommand {}

@@ -46,7 +46,7 @@ final class BrokerOptions {
   @Option(
       names = {"-v", "--verbose"},
       description = "Say more: the clients' and the embedded broker's log, stack traces of errors.")
-  boolean verbose;
+  boolean verbose; // Main reads it from the parse result, before the command runs
 
   /**
    * Resolves the broker: checks the URI, or starts the embedded broker and says so on stderr.
@@ -56,7 +56,7 @@ final class BrokerOptions {
   Target resolve(Io io) {
     boolean embedded = uri == null || uri.isBlank();
     if (cacert != null && (embedded || !uri.regionMatches(true, 0, "amqps:", 0, 6))) {
-      throw MessageOptions.usage("--cacert is for an amqps:// --uri");
+      throw CommandFailure.usage("--cacert is for an amqps:// --uri");
     }
     if (embedded) {
       EmbeddedBroker broker = EmbeddedBroker.start();

@@ -16,6 +16,11 @@ final class CommandFailure extends RuntimeException {
     this.exitCode = exitCode;
   }
 
+  /** Options or arguments the command cannot use ({@link Exit#USAGE}). */
+  static CommandFailure usage(String message) {
+    return new CommandFailure(Exit.USAGE, message);
+  }
+
   int exitCode() {
     return exitCode;
   }

@@ -1,7 +1,9 @@
 package dev.amqpkit.cli;
 
 import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.CloseInitiator;
 import dev.amqpkit.amqp091.Delivery;
+import dev.amqpkit.amqp091.DeliveryHandler;
 import dev.amqpkit.amqp091.Requeue;
 import dev.amqpkit.amqp10.AmqpError;
 import dev.amqpkit.amqp10.ErrorConditions;
@@ -9,11 +11,14 @@ import dev.amqpkit.amqp10.Receiver;
 import dev.amqpkit.amqp10.ReceiverOptions;
 import dev.amqpkit.amqp10.Session;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +42,10 @@ final class ConsumeCommand implements Callable<Integer> {
     ACK,
     /** Acknowledge on receipt, before printing: at most once. */
     AUTO,
-    /** Give each message back to the queue once printed (0-9-1 nack with requeue; 1.0 release). */
+    /**
+     * Leave each message in the queue: held unacknowledged until the command ends, then given back
+     * (so each is printed once); at most --prefetch of them.
+     */
     REQUEUE,
     /** Refuse each message once printed (0-9-1 nack; 1.0 reject): dead-lettered or dropped. */
     REJECT
@@ -79,7 +87,8 @@ final class ConsumeCommand implements Callable<Integer> {
       defaultValue = "ack",
       converter = AckConverter.class,
       description =
-          "ack (once printed), auto (on receipt), requeue or reject. Default: ${DEFAULT-VALUE}.")
+          "ack (once printed), auto (on receipt), requeue (a look: the messages stay in the"
+              + " queue; at most --prefetch of them) or reject. Default: ${DEFAULT-VALUE}.")
   Ack ack;
 
   @Option(
@@ -101,14 +110,15 @@ final class ConsumeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (broker.protocol == Protocol.AMQP_0_9_1) {
       if (queue == null || address != null)
-        throw MessageOptions.usage("--protocol 0-9-1 consumes a --queue");
+        throw CommandFailure.usage("--protocol 0-9-1 consumes a --queue");
     } else if (address == null || queue != null) {
-      throw MessageOptions.usage("--protocol 1.0 consumes an --address");
+      throw CommandFailure.usage("--protocol 1.0 consumes an --address");
     }
-    if (count != null && count < 1) throw MessageOptions.usage("--count must be at least 1");
+    if (count != null && count < 1) throw CommandFailure.usage("--count must be at least 1");
     if (prefetch < 1 || prefetch > 65_535)
-      throw MessageOptions.usage("--prefetch must be between 1 and 65535");
+      throw CommandFailure.usage("--prefetch must be between 1 and 65535");
     if (count != null && count < prefetch) prefetch = (int) (long) count;
+    // --ack requeue holds what it printed until the end: at most --prefetch messages.
     MessagePrinter printer = new MessagePrinter(io.out(), json);
     long start = System.nanoTime();
     long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
@@ -123,27 +133,49 @@ final class ConsumeCommand implements Callable<Integer> {
 
   private long consume091(BrokerOptions.Target target, MessagePrinter printer, long deadline)
       throws InterruptedException {
-    BlockingQueue<Delivery> arrived = new LinkedBlockingQueue<>();
+    BlockingQueue<Delivery> arrived = new LinkedBlockingQueue<>(); // at most --prefetch
+    AtomicBoolean cancelled = new AtomicBoolean();
     long got = 0;
     try (dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit consume")) {
       Channel channel = connection.openChannel();
       channel.basicQos(prefetch);
-      // Deliveries beyond --count (the broker sends up to --prefetch ahead) are never acknowledged:
-      // closing the channel gives them back to the queue, flagged redelivered.
-      channel.basicConsume(queue, arrived::add);
+      // Deliveries beyond --count (the broker sends up to --prefetch ahead), and those of
+      // --ack requeue, are never acknowledged: closing the channel gives them back to the queue,
+      // flagged redelivered.
+      channel.basicConsume(
+          queue,
+          new DeliveryHandler() {
+            @Override
+            public void handle(Delivery d) {
+              arrived.add(d);
+            }
+
+            @Override
+            public void cancelled(String consumerTag, CloseInitiator initiator) {
+              if (initiator == CloseInitiator.BROKER) cancelled.set(true);
+            }
+          });
       while (count == null || got < count) {
-        Delivery d = next(arrived, deadline, channel::isOpen);
+        Delivery d = next(arrived, deadline, () -> channel.isOpen() && !cancelled.get());
         if (d == null) {
           if (!channel.isOpen() && channel.closeCause() != null) throw channel.closeCause();
+          if (cancelled.get() && arrived.isEmpty()) {
+            throw new CommandFailure(
+                Exit.NOT_FOUND,
+                "the broker cancelled the consumer of queue '"
+                    + queue
+                    + "' (deleted?) after "
+                    + got
+                    + " messages");
+          }
           break;
         }
         if (ack == Ack.AUTO) channel.basicAck(d.deliveryTag());
-        printer.print(d);
+        if (!printer.print(d)) throw outputClosed(got);
         switch (ack) {
           case ACK -> channel.basicAck(d.deliveryTag());
-          case REQUEUE -> channel.basicNack(d.deliveryTag(), Requeue.REQUEUE);
           case REJECT -> channel.basicNack(d.deliveryTag(), Requeue.DISCARD);
-          case AUTO -> {}
+          case REQUEUE, AUTO -> {}
         }
         got++;
       }
@@ -155,17 +187,22 @@ final class ConsumeCommand implements Callable<Integer> {
   private long consume10(BrokerOptions.Target target, MessagePrinter printer, long deadline)
       throws InterruptedException {
     long got = 0;
+    List<dev.amqpkit.amqp10.Delivery> held =
+        new ArrayList<>(); // --ack requeue: released at the end
     try (dev.amqpkit.amqp10.Connection connection = target.open10()) {
       Session session = connection.openSession();
-      // With --count, credit is given by hand so that no message beyond the count is taken.
+      // With --count or --ack requeue, credit is given by hand so that no message beyond what
+      // will be printed (or held) is taken.
+      boolean manual = count != null || ack == Ack.REQUEUE;
       ReceiverOptions.Builder options = ReceiverOptions.builder().address(address);
       Receiver receiver =
           session.openReceiver(
-              count == null ? options.credit(prefetch).build() : options.manualCredit().build());
+              manual ? options.manualCredit().build() : options.credit(prefetch).build());
       long issued = 0;
+      long limit = ack == Ack.REQUEUE ? prefetch : count == null ? Long.MAX_VALUE : count;
       while (count == null || got < count) {
-        if (count != null && issued - got <= prefetch / 2 && issued < count) {
-          int more = (int) Math.min(prefetch - (issued - got), count - issued);
+        if (manual && issued - got <= prefetch / 2 && issued < limit) {
+          int more = (int) Math.min(prefetch - (issued - got), limit - issued);
           receiver.addCredit(more);
           issued += more;
         }
@@ -180,10 +217,13 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         if (d == null) break;
         if (ack == Ack.AUTO) d.accept();
-        printer.print(d.message());
+        if (!printer.print(d.message())) {
+          if (ack != Ack.AUTO) d.release();
+          throw outputClosed(got);
+        }
         switch (ack) {
           case ACK -> d.accept();
-          case REQUEUE -> d.release();
+          case REQUEUE -> held.add(d);
           case REJECT ->
               d.reject(
                   AmqpError.of(
@@ -192,12 +232,22 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         got++;
       }
+      for (dev.amqpkit.amqp10.Delivery d : held) d.release();
       receiver.close();
     }
     return got;
   }
 
-  /** The next delivery, or null at the deadline, on Ctrl-C, or once the channel is closed. */
+  private static CommandFailure outputClosed(long printed) {
+    return new CommandFailure(
+        Exit.FAILURE,
+        "standard output was closed after "
+            + printed
+            + " messages; the message it could not"
+            + " take was not acknowledged, and goes back to the queue");
+  }
+
+  /** The next delivery, or null at the deadline, on Ctrl-C, or once {@code open} turns false. */
   private Delivery next(
       BlockingQueue<Delivery> arrived, long deadline, java.util.function.BooleanSupplier open)
       throws InterruptedException {
@@ -208,7 +258,7 @@ final class ConsumeCommand implements Callable<Integer> {
           arrived.poll(
               Math.min(TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS), left), TimeUnit.NANOSECONDS);
       if (d != null) return d;
-      if (!open.getAsBoolean()) return null;
+      if (!open.getAsBoolean()) return arrived.poll();
     }
     return null;
   }

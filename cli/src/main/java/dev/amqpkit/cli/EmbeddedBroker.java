@@ -26,8 +26,6 @@ import org.apache.qpid.server.model.SystemConfig;
  * existing queue.
  */
 final class EmbeddedBroker implements AutoCloseable {
-  static final String USER = "guest";
-
   private static final String CONFIG =
       """
       {
@@ -93,8 +91,10 @@ final class EmbeddedBroker implements AutoCloseable {
     attributes.put("context", context);
     try {
       launcher.startup(attributes);
+      Broker<?> broker = broker(system.get());
+      detachShutdownHook(broker);
       int port = -1;
-      for (Port<?> p : broker(system.get()).getPorts()) {
+      for (Port<?> p : broker.getPorts()) {
         if ("AMQP".equals(p.getName())) port = p.getBoundPort();
       }
       if (port <= 0) throw new IllegalStateException("the embedded broker opened no AMQP port");
@@ -117,10 +117,6 @@ final class EmbeddedBroker implements AutoCloseable {
     return (Broker<?>) system.getContainer(Broker.class);
   }
 
-  int port() {
-    return port;
-  }
-
   /** The URI to reach it with, without the password (to show to the user). */
   String displayUri() {
     return "amqp://127.0.0.1:" + port;
@@ -129,6 +125,27 @@ final class EmbeddedBroker implements AutoCloseable {
   /** The URI to connect with. */
   String uri() {
     return "amqp://guest:guest@127.0.0.1:" + port;
+  }
+
+  /**
+   * Takes back the JVM shutdown hook with which the broker stops itself. On Ctrl-C it would stop
+   * the broker while the command still closes its connections, and flood stderr with warnings; the
+   * command stops the broker itself, last. If the hook cannot be found (another Broker-J version),
+   * it stays: the broker is in memory and goes with the process either way.
+   */
+  private static void detachShutdownHook(Broker<?> broker) {
+    for (Class<?> c = broker.getClass(); c != null; c = c.getSuperclass()) {
+      try {
+        java.lang.reflect.Field hook = c.getDeclaredField("_shutdownHook");
+        hook.setAccessible(true);
+        Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+        return;
+      } catch (NoSuchFieldException e) {
+        // Declared higher up, if anywhere.
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return;
+      }
+    }
   }
 
   @Override

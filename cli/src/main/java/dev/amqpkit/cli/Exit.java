@@ -27,7 +27,7 @@ final class Exit {
   /** A wait ran out: connecting, an answer from the broker, or messages that did not come. */
   static final int TIMEOUT = 9;
 
-  /** Messages the broker did not take: nacked, returned unroutable, rejected or released. */
+  /** Messages the broker did not take (nacked, rejected, released) or did not answer for. */
   static final int NOT_CONFIRMED = 10;
 
   /** The broker refused the operation for another reason, e.g. 406 PRECONDITION_FAILED. */
@@ -36,7 +36,10 @@ final class Exit {
   /** perf: messages the broker confirmed that no consumer received. */
   static final int LOST = 12;
 
-  /** Stopped by Ctrl-C (SIGINT) or SIGTERM, after a clean close and a summary. */
+  /**
+   * Stopped by Ctrl-C (SIGINT), after a clean close and a summary. The process's exit status is
+   * then the signal's: 130, or 143 for SIGTERM.
+   */
   static final int INTERRUPTED = 130;
 
   private Exit() {}

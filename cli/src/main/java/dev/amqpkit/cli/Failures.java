@@ -25,7 +25,8 @@ final class Failures {
     if (tls != null) return new CommandFailure(Exit.TLS, "TLS failed: " + tls.getMessage(), t);
     if (t instanceof dev.amqpkit.amqp091.ConnectFailedException
         || t instanceof dev.amqpkit.amqp10.ConnectFailedException) {
-      return new CommandFailure(Exit.UNREACHABLE, withCause(t), t);
+      // The clients' message names each endpoint tried and why it failed.
+      return new CommandFailure(Exit.UNREACHABLE, t.getMessage(), t);
     }
     if (t instanceof dev.amqpkit.amqp091.AmqpTimeoutException
         || t instanceof dev.amqpkit.amqp10.AmqpTimeoutException) {
@@ -68,16 +69,6 @@ final class Failures {
     if (ErrorConditions.NOT_FOUND.equals(condition)) return Exit.NOT_FOUND;
     if (ErrorConditions.UNAUTHORIZED_ACCESS.equals(condition)) return Exit.ACCESS_REFUSED;
     return Exit.BROKER_REFUSED;
-  }
-
-  /** The message, then each cause's, as far as they add something: "cannot connect: refused". */
-  private static String withCause(Throwable t) {
-    StringBuilder line = new StringBuilder(String.valueOf(t.getMessage()));
-    for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-      String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-      if (line.indexOf(m) < 0) line.append(": ").append(m);
-    }
-    return line.toString();
   }
 
   private static Throwable find(Throwable t, Class<? extends Throwable> type) {

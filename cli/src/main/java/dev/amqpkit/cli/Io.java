@@ -14,9 +14,17 @@ record Io(InputStream in, PrintStream out, PrintStream err, StopSignal stop) {
     return new Io(System.in, System.out, System.err, new StopSignal());
   }
 
-  /** Tells the person running the command something, on stderr, as one line. */
+  /** Tells the person running the command something, on stderr, as one line without passwords. */
   void say(String line) {
-    err.println("amqpkit: " + line);
+    err.println("amqpkit: " + Redact.passwords(line));
+    err.flush();
+  }
+
+  /** Prints a stack trace to stderr, without passwords (for {@code --verbose}). */
+  void trace(Throwable t) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(text));
+    err.print(Redact.passwords(text.toString()));
     err.flush();
   }
 }

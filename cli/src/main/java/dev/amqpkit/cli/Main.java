@@ -1,7 +1,6 @@
 package dev.amqpkit.cli;
 
-import java.util.Arrays;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 
 /**
@@ -16,44 +15,48 @@ public final class Main {
     io.stop().installShutdownHook();
     int code = run(io, args);
     io.stop().finished();
-    // A shutdown under way (Ctrl-C) is waiting for this thread; exiting now would block forever.
+    // On Ctrl-C the JVM is already shutting down, and exits with the signal's status (130, or
+    // 143 for SIGTERM) once the hook sees the command finished; System.exit would only block.
     if (!io.stop().isRequested()) System.exit(code);
   }
 
   /** Runs the command with these arguments and returns its exit code; never exits the JVM. */
   static int run(Io io, String... args) {
-    boolean verbose = verbose(args);
-    configureLogging(verbose);
+    AtomicBoolean verbose = new AtomicBoolean();
     CommandLine cli = new CommandLine(new AmqpkitCommand(), factory(io));
     cli.setOut(new java.io.PrintWriter(io.out(), true));
     cli.setErr(new java.io.PrintWriter(io.err(), true));
+    cli.setExecutionStrategy(
+        parsed -> {
+          // Logging is set before any client class logs: they are loaded when a command runs.
+          for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) verbose.set(true);
+          }
+          configureLogging(verbose.get());
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
+        (e, commandLine, parsed) -> {
           CommandFailure failure = Failures.describe(e);
           io.say(failure.getMessage());
-          if (verbose && failure.getCause() != null) failure.getCause().printStackTrace(io.err());
+          if (verbose.get() && failure.getCause() != null) io.trace(failure.getCause());
           return failure.exitCode();
         });
     cli.setParameterExceptionHandler(
-        (e, args1) -> {
+        (e, ignored) -> {
           io.say(e.getMessage());
-          CommandLine sub = e.getCommandLine();
-          io.err().println("Try '" + sub.getCommandSpec().qualifiedName() + " --help'.");
+          io.err()
+              .println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return Exit.USAGE;
         });
     return cli.execute(args);
   }
 
-  private static boolean verbose(String[] args) {
-    List<String> list = Arrays.asList(args);
-    return list.contains("-v") || list.contains("--verbose");
-  }
-
   /** slf4j-simple to stderr: warnings only, unless --verbose; a system property set wins. */
   private static void configureLogging(boolean verbose) {
-    System.setProperty(
-        "org.slf4j.simpleLogger.defaultLogLevel",
-        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn"));
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
   }
 

@@ -98,7 +98,7 @@ final class MessageOptions {
 
   private void check(Protocol protocol) {
     if (priority != null && (priority < 0 || priority > 255)) {
-      throw usage("--priority must be between 0 and 255, not " + priority);
+      throw CommandFailure.usage("--priority must be between 0 and 255, not " + priority);
     }
     List<String> wrong = new ArrayList<>();
     if (protocol == Protocol.AMQP_1_0) {
@@ -113,7 +113,8 @@ final class MessageOptions {
       if (absoluteExpiry != null) wrong.add("--absolute-expiry");
     }
     if (!wrong.isEmpty()) {
-      throw usage(String.join(", ", wrong) + " cannot be used with --protocol " + protocol);
+      throw CommandFailure.usage(
+          String.join(", ", wrong) + " cannot be used with --protocol " + protocol);
     }
   }
 
@@ -169,12 +170,8 @@ final class MessageOptions {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw usage(
+      throw CommandFailure.usage(
           option + " '" + value + "' is not now or an instant such as 2026-11-23T10:00:00Z");
     }
-  }
-
-  static CommandFailure usage(String message) {
-    return new CommandFailure(Exit.USAGE, message);
   }
 }

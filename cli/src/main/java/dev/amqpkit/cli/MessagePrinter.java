@@ -27,11 +27,9 @@ final class MessagePrinter {
     this.json = json;
   }
 
-  void print(Delivery d) {
-    if (!json) {
-      text(d.body());
-      return;
-    }
+  /** Prints a 0-9-1 delivery; false if the output failed (it was closed, say). */
+  boolean print(Delivery d) {
+    if (!json) return text(d.body());
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("exchange", d.exchange());
     line.put("routing_key", d.routingKey());
@@ -54,14 +52,12 @@ final class MessagePrinter {
     line.put("properties", props);
     line.put("headers", p.headers() == null ? Map.of() : p.headers());
     body(line, d.body());
-    json(line);
+    return json(line);
   }
 
-  void print(Message m) {
-    if (!json) {
-      text(bytesOf(m.body()));
-      return;
-    }
+  /** Prints a 1.0 message; false if the output failed (it was closed, say). */
+  boolean print(Message m) {
+    if (!json) return text(bytesOf(m.body()));
     Map<String, Object> line = new LinkedHashMap<>();
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("durable", m.durable());
@@ -94,7 +90,7 @@ final class MessagePrinter {
     } else if (m.body() instanceof Body.Sequence s) {
       line.put("body_sequence", s.sections());
     }
-    json(line);
+    return json(line);
   }
 
   private static byte[] bytesOf(Body body) {
@@ -108,15 +104,16 @@ final class MessagePrinter {
     return Json.write(((Body.Sequence) body).sections()).getBytes(StandardCharsets.UTF_8);
   }
 
-  private void text(byte[] body) {
+  // PrintStream swallows write errors: checkError flushes and says whether one happened.
+  private boolean text(byte[] body) {
     out.write(body, 0, body.length);
     out.println();
-    out.flush();
+    return !out.checkError();
   }
 
-  private void json(Map<String, Object> line) {
+  private boolean json(Map<String, Object> line) {
     out.println(Json.write(line));
-    out.flush();
+    return !out.checkError();
   }
 
   private static void body(Map<String, Object> line, byte[] body) {

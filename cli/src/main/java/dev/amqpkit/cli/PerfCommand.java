@@ -2,14 +2,19 @@ package dev.amqpkit.cli;
 
 import dev.amqpkit.amqp091.BasicProperties;
 import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.CloseInitiator;
+import dev.amqpkit.amqp091.Delivery;
+import dev.amqpkit.amqp091.DeliveryHandler;
 import dev.amqpkit.amqp091.QueueSpec;
 import dev.amqpkit.amqp10.Message;
 import dev.amqpkit.amqp10.Receiver;
 import dev.amqpkit.amqp10.ReceiverOptions;
 import dev.amqpkit.amqp10.Sender;
 import dev.amqpkit.amqp10.SenderOptions;
+import dev.amqpkit.amqp10.SenderSettleMode;
 import dev.amqpkit.amqp10.Session;
 import dev.amqpkit.common.Recovery;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,10 +44,19 @@ import picocli.CommandLine.Option;
       "Without --uri, it runs on an embedded broker. Example: amqpkit perf --time 30s --producers 2"
     })
 final class PerfCommand implements Callable<Integer> {
-  /** How long the end of a run waits for confirms, and for consumers that stopped progressing. */
+  /** How long the end of a run waits for the broker's answers to what producers sent. */
   static final Duration DRAIN = Duration.ofSeconds(30);
 
+  /** How long consumers may go without a new message before the missing ones count as lost. */
   private static final Duration NO_PROGRESS = Duration.ofSeconds(5);
+
+  /** How long closing producers and consumers may take. */
+  private static final Duration CLOSE = Duration.ofSeconds(10);
+
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  /** How often the run looks at Ctrl-C, failures and its end; consumers at their stop. */
+  private static final long TICK_MILLIS = 100;
 
   private final Io io;
 
@@ -108,7 +122,9 @@ final class PerfCommand implements Callable<Integer> {
   @Option(
       names = {"-q", "--queue"},
       paramLabel = "NAME",
-      description = "The queue, declared if missing and kept. Default: a new one, deleted after.")
+      description =
+          "The queue: used as it is, or declared if missing; kept. Default: a new one, deleted"
+              + " after.")
   String queue;
 
   @Option(
@@ -145,24 +161,48 @@ final class PerfCommand implements Callable<Integer> {
     boolean generated = queue == null;
     String name =
         generated
-            ? "amqpkit-perf-"
-                + HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt())
+            ? "amqpkit-perf-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt())
             : queue;
     Duration runFor = time != null ? time : count == null ? Duration.ofSeconds(10) : null;
     try (BrokerOptions.Target target = broker.resolve(io)) {
       String product;
       try (dev.amqpkit.amqp091.Connection admin = target.open091("amqpkit perf admin")) {
-        admin.openChannel().queueDeclare(queueSpec(name, generated));
         product = String.valueOf(admin.serverProperties().get("product"));
+        if (!product.contains("RabbitMQ") && !queueType.equals("classic")) {
+          throw CommandFailure.usage(
+              "--queue-type " + queueType + " is RabbitMQ's; " + product + " has classic queues");
+        }
+        declare(admin, name, generated);
       }
       String to =
           address != null ? address : product.contains("RabbitMQ") ? "/amq/queue/" + name : name;
       try {
-        return run(target, name, to, runFor);
+        Run run =
+            new Run(
+                target,
+                name,
+                to,
+                recover ? Recovery.defaults() : Recovery.disabled(),
+                new PerfStats(producers, confirm > 0),
+                new AtomicReference<>());
+        return run(run, runFor);
       } finally {
         if (generated) deleteQueue(target, name);
       }
     }
+  }
+
+  /** Declares the run's queue; one the user named is used as it is if it exists. */
+  private void declare(dev.amqpkit.amqp091.Connection admin, String name, boolean generated) {
+    if (!generated) {
+      try {
+        admin.openChannel().queueDeclarePassive(name);
+        return;
+      } catch (dev.amqpkit.amqp091.ChannelClosedException e) {
+        if (e.replyCode() != 404) throw e;
+      }
+    }
+    admin.openChannel().queueDeclare(queueSpec(name, generated));
   }
 
   /** Deletes the queue the run declared, on a connection of its own (the run's may have failed). */
@@ -180,30 +220,31 @@ final class PerfCommand implements Callable<Integer> {
 
   private void check() {
     if (producers < 0 || consumers < 0 || producers + consumers == 0) {
-      throw MessageOptions.usage("--producers and --consumers cannot be negative, nor both 0");
+      throw CommandFailure.usage("--producers and --consumers cannot be negative, nor both 0");
     }
     if (size < PerfStats.HEADER) {
-      throw MessageOptions.usage(
+      throw CommandFailure.usage(
           "--size must be at least "
               + PerfStats.HEADER
               + " (the timestamp and sequence each message carries)");
     }
-    if (confirm < 0) throw MessageOptions.usage("--confirm cannot be negative");
-    if (prefetch < 1 || prefetch > 65_535)
-      throw MessageOptions.usage("--prefetch must be between 1 and 65535");
-    if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
-      throw MessageOptions.usage("--count must be between 1 and " + Integer.MAX_VALUE);
+    if (confirm < 0) throw CommandFailure.usage("--confirm cannot be negative");
+    if (prefetch < 1 || prefetch > 65_535) {
+      throw CommandFailure.usage("--prefetch must be between 1 and 65535");
     }
-    if (rate < 0) throw MessageOptions.usage("--rate cannot be negative");
+    if (count != null && (count < 1 || count > Integer.MAX_VALUE)) {
+      throw CommandFailure.usage("--count must be between 1 and " + Integer.MAX_VALUE);
+    }
+    if (rate < 0) throw CommandFailure.usage("--rate cannot be negative");
     if (recover && confirm == 0) {
-      throw MessageOptions.usage(
+      throw CommandFailure.usage(
           "--recover counts lost messages against confirms: not with --confirm 0");
     }
     if (!List.of("classic", "quorum", "stream").contains(queueType)) {
-      throw MessageOptions.usage("--queue-type is classic, quorum or stream, not " + queueType);
+      throw CommandFailure.usage("--queue-type is classic, quorum or stream, not " + queueType);
     }
     if (address != null && broker.protocol != Protocol.AMQP_1_0) {
-      throw MessageOptions.usage("--address is for --protocol 1.0");
+      throw CommandFailure.usage("--address is for --protocol 1.0");
     }
   }
 
@@ -221,11 +262,50 @@ final class PerfCommand implements Callable<Integer> {
 
   // ---- the run ----
 
-  private int run(BrokerOptions.Target target, String name, String to, Duration runFor)
-      throws InterruptedException {
-    PerfStats stats = new PerfStats(producers);
-    Recovery recovery = recover ? Recovery.defaults() : Recovery.disabled();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+  /** What every producer and consumer of a run shares. */
+  private record Run(
+      BrokerOptions.Target target,
+      String queue,
+      String address,
+      Recovery recovery,
+      PerfStats stats,
+      AtomicReference<Throwable> failure) {
+
+    void failed(Throwable t) {
+      failure.compareAndSet(null, t);
+    }
+
+    dev.amqpkit.amqp091.Connection open091(String name) {
+      dev.amqpkit.amqp091.Connection c = target.open091(name, recovery);
+      c.addListener(
+          new dev.amqpkit.amqp091.ConnectionListener() {
+            @Override
+            public void recovered() {
+              stats.reconnects.increment();
+            }
+          });
+      return c;
+    }
+
+    dev.amqpkit.amqp10.Connection open10() {
+      dev.amqpkit.amqp10.Connection c = target.open10(recovery);
+      c.addListener(
+          new dev.amqpkit.amqp10.ConnectionListener() {
+            @Override
+            public void recovered() {
+              stats.reconnects.increment();
+            }
+          });
+      return c;
+    }
+  }
+
+  /**
+   * Starts consumers, then producers; prints a line a second; ends at --time, or once consumers
+   * have every message of --count, or on Ctrl-C or a failure; then closes all and sums up.
+   */
+  private int run(Run run, Duration runFor) throws InterruptedException {
+    PerfStats stats = run.stats();
     List<Client> clients = new ArrayList<>();
     List<Producer> producerList = new ArrayList<>();
     Reporter reporter = new Reporter(stats);
@@ -233,68 +313,68 @@ final class PerfCommand implements Callable<Integer> {
     try {
       for (int i = 0; i < consumers; i++) {
         Client c =
-            target.protocol() == Protocol.AMQP_0_9_1
-                ? new Consumer091(target, name, recovery, stats, failure)
-                : new Consumer10(target, to, recovery, stats, failure);
+            run.target().protocol() == Protocol.AMQP_0_9_1
+                ? new Consumer091(run)
+                : new Consumer10(run, i);
         clients.add(c);
         c.start();
       }
       for (int i = 0; i < producers; i++) {
-        Producer p = new Producer(i, target, name, to, recovery, stats, failure);
+        Producer p = new Producer(run, i);
         producerList.add(p);
         clients.add(p);
       }
-      reporter.header(target, name);
+      reporter.header(run);
       for (Producer p : producerList) p.start();
       long endAt = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
-      long nextLine = start + TimeUnit.SECONDS.toNanos(1);
-      boolean draining = false;
-      long drainProgressAt = 0;
-      long lastReceived = -1;
-      while (true) {
+      long nextLine = start + SECOND;
+      long drainingSince = 0;
+      long lastUnique = -1;
+      while (!io.stop().isRequested() && run.failure().get() == null) {
         long now = System.nanoTime();
-        if (io.stop().await(Math.max(1, (nextLine - now) / 1_000_000))) break;
-        now = System.nanoTime();
         if (now >= nextLine) {
           reporter.line(now - start);
-          nextLine += TimeUnit.SECONDS.toNanos(1);
+          nextLine += SECOND;
         }
-        if (failure.get() != null) break;
-        if (!draining
+        if (drainingSince == 0
             && (now >= endAt
                 || (count != null && producerList.stream().allMatch(Producer::done)))) {
           for (Producer p : producerList) p.stop();
-          for (Producer p : producerList) p.join(DRAIN);
-          draining = true;
-          drainProgressAt = now;
+          for (Producer p : producerList) p.join(stopDeadline(PerfCommand.DRAIN));
           if (consumers == 0) break;
+          drainingSince = now;
         }
-        if (draining) {
-          long got = stats.received.sum();
-          long expected = confirm > 0 ? stats.confirmed.sum() : stats.sent.sum();
-          if (got - stats.duplicates.sum() >= expected) break;
-          if (got != lastReceived) {
-            lastReceived = got;
-            drainProgressAt = now;
-          } else if (now - drainProgressAt > NO_PROGRESS.toNanos()) {
-            break;
+        if (drainingSince != 0) {
+          // Done once consumers have every message the broker took (or was sent, unconfirmed).
+          if (stats.allReceived()) break;
+          long unique = stats.received.sum() - stats.duplicates.sum();
+          if (unique != lastUnique) {
+            lastUnique = unique;
+            drainingSince = now;
+          } else if (now - drainingSince > NO_PROGRESS.toNanos()) {
+            break; // what is missing now is lost
           }
         }
+        io.stop()
+            .await(Math.max(1, Math.min(TICK_MILLIS, (nextLine - System.nanoTime()) / 1_000_000)));
       }
-      for (Producer p : producerList) p.stop();
     } finally {
-      for (Client c : clients) c.close();
+      // After Ctrl-C everything must close within the shutdown's grace, summary included.
+      long closeBy = stopDeadline(CLOSE);
+      for (Producer p : producerList) p.stop();
+      for (Client c : clients) c.close(closeBy);
     }
-    long elapsed = System.nanoTime() - start;
-    reporter.summary(elapsed);
-    if (io.stop().isRequested()) return Exit.INTERRUPTED;
-    if (failure.get() != null) {
-      CommandFailure f = Failures.describe(failure.get());
+    boolean stopped = io.stop().isRequested();
+    reporter.summary(System.nanoTime() - start, stopped);
+    if (stopped) return Exit.INTERRUPTED;
+    if (run.failure().get() != null) {
+      CommandFailure f = Failures.describe(run.failure().get());
       io.say(f.getMessage());
       return f.exitCode();
     }
-    if (consumers > 0 && confirm > 0 && stats.lost() > 0) {
-      io.say(stats.lost() + " confirmed messages never reached a consumer");
+    long lost = consumers > 0 ? stats.lost() : 0;
+    if (lost > 0) {
+      io.say(lost + " messages the broker took never reached a consumer");
       return Exit.LOST;
     }
     if (confirm > 0 && stats.confirmed.sum() < stats.sent.sum()) {
@@ -304,44 +384,40 @@ final class PerfCommand implements Callable<Integer> {
     return Exit.OK;
   }
 
-  /** A producer or consumer: its own connection; closing it never throws. */
+  /** The deadline of a wait: {@code wait} from now, or less once Ctrl-C left little time. */
+  private long stopDeadline(Duration wait) {
+    long now = System.nanoTime();
+    long full = now + wait.toNanos();
+    if (!io.stop().isRequested()) return full;
+    return Math.min(full, now + TimeUnit.SECONDS.toNanos(StopSignal.GRACE_SECONDS) / 4);
+  }
+
+  private static long millisUntil(long deadline) {
+    return Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+  }
+
+  /** A producer or consumer, on its own connection; closing it never throws. */
   private interface Client {
     void start();
 
-    void close();
+    /** Stops and closes, waiting at most until {@code deadline} ({@link System#nanoTime()}). */
+    void close(long deadline);
   }
 
   // ---- producers ----
 
   /** Publishes (0-9-1) or sends (1.0) from its own thread and connection. */
   private final class Producer implements Client {
+    private final Run run;
     private final int id;
-    private final BrokerOptions.Target target;
-    private final String queue;
-    private final String to;
-    private final Recovery recovery;
-    private final PerfStats stats;
-    private final AtomicReference<Throwable> failure;
     private final AtomicLong outstanding = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopped;
     private volatile boolean done;
 
-    Producer(
-        int id,
-        BrokerOptions.Target target,
-        String queue,
-        String to,
-        Recovery recovery,
-        PerfStats stats,
-        AtomicReference<Throwable> failure) {
+    Producer(Run run, int id) {
+      this.run = run;
       this.id = id;
-      this.target = target;
-      this.queue = queue;
-      this.to = to;
-      this.recovery = recovery;
-      this.stats = stats;
-      this.failure = failure;
       this.thread = new Thread(this::run, "amqpkit-perf-producer-" + id);
       thread.setDaemon(true);
     }
@@ -359,15 +435,15 @@ final class PerfCommand implements Callable<Integer> {
       return done;
     }
 
-    void join(Duration wait) throws InterruptedException {
-      thread.join(wait.toMillis());
+    void join(long deadline) throws InterruptedException {
+      thread.join(millisUntil(deadline));
     }
 
     @Override
-    public void close() {
+    public void close(long deadline) {
       stopped = true;
       try {
-        thread.join(DRAIN.toMillis());
+        join(deadline);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -379,66 +455,51 @@ final class PerfCommand implements Callable<Integer> {
 
     private void run() {
       try {
-        if (target.protocol() == Protocol.AMQP_0_9_1) publish091();
+        if (run.target().protocol() == Protocol.AMQP_0_9_1) publish091();
         else send10();
-        awaitOutstanding();
       } catch (Throwable t) {
-        if (!stopped || !(t instanceof InterruptedException)) failure.compareAndSet(null, t);
+        run.failed(t);
       } finally {
         done = true;
       }
     }
 
     private void publish091() {
-      try (dev.amqpkit.amqp091.Connection c =
-          target.open091("amqpkit perf producer " + id, recovery)) {
-        c.addListener(
-            new dev.amqpkit.amqp091.ConnectionListener() {
-              @Override
-              public void recovered() {
-                stats.reconnects.increment();
-              }
-            });
+      try (dev.amqpkit.amqp091.Connection c = run.open091("amqpkit perf producer " + id)) {
         Channel channel = c.openChannel();
         if (confirm > 0) channel.confirmSelect(confirm);
-        byte[] body = new byte[size];
+        byte[] body = new byte[size]; // the client copies it: reused
         Pacer pacer = new Pacer(rate);
         for (long sequence = 0; more(sequence); sequence++) {
           pacer.await();
-          stats.stamp(body, id, sequence);
+          run.stats().stamp(body, id, sequence);
           if (confirm > 0) {
             long s = sequence;
             outstanding.incrementAndGet();
             channel
-                .basicPublishWithConfirm("", queue, BasicProperties.EMPTY, body)
+                .basicPublishWithConfirm("", run.queue(), BasicProperties.EMPTY, body)
                 .whenComplete((ok, e) -> answered(s, e));
           } else {
-            channel.basicPublish("", queue, BasicProperties.EMPTY, body);
+            channel.basicPublish("", run.queue(), BasicProperties.EMPTY, body);
           }
-          stats.sent.increment();
+          run.stats().sent.increment();
         }
         awaitOutstanding();
       }
     }
 
     private void send10() {
-      try (dev.amqpkit.amqp10.Connection c = target.open10(recovery)) {
-        c.addListener(
-            new dev.amqpkit.amqp10.ConnectionListener() {
-              @Override
-              public void recovered() {
-                stats.reconnects.increment();
-              }
-            });
+      try (dev.amqpkit.amqp10.Connection c = run.open10()) {
         Session session = c.openSession();
-        SenderOptions.Builder options = SenderOptions.builder().address(to);
+        SenderOptions.Builder options = SenderOptions.builder().address(run.address());
         if (confirm > 0) options.maxInFlight(confirm);
+        else options.settleMode(SenderSettleMode.SETTLED);
         Sender sender = session.openSender(options.build());
         Pacer pacer = new Pacer(rate);
         for (long sequence = 0; more(sequence); sequence++) {
           pacer.await();
-          byte[] body = new byte[size];
-          stats.stamp(body, id, sequence);
+          byte[] body = new byte[size]; // the message keeps it: one each
+          run.stats().stamp(body, id, sequence);
           if (confirm > 0) {
             long s = sequence;
             outstanding.incrementAndGet();
@@ -446,15 +507,15 @@ final class PerfCommand implements Callable<Integer> {
           } else {
             sender.send(Message.ofData(body), true);
           }
-          stats.sent.increment();
+          run.stats().sent.increment();
         }
         awaitOutstanding();
       }
     }
 
     private void answered(long sequence, Throwable e) {
-      if (e == null) stats.confirmed(id, sequence);
-      else stats.refused.increment();
+      if (e == null) run.stats().confirmed(id, sequence);
+      else run.stats().refused.increment();
       if (outstanding.decrementAndGet() == 0) {
         synchronized (outstanding) {
           outstanding.notifyAll();
@@ -462,15 +523,13 @@ final class PerfCommand implements Callable<Integer> {
       }
     }
 
-    /** Waits for the broker's answers to what was sent, at most {@link #DRAIN}. */
+    /** Waits for the broker's answers to what was sent: at most {@link #DRAIN}, less on Ctrl-C. */
     private void awaitOutstanding() {
-      long deadline = System.nanoTime() + DRAIN.toNanos();
+      long deadline = stopDeadline(DRAIN);
       synchronized (outstanding) {
-        while (outstanding.get() > 0) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) return;
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
           try {
-            outstanding.wait(Math.max(1, left / 1_000_000));
+            outstanding.wait(millisUntil(deadline));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -482,102 +541,102 @@ final class PerfCommand implements Callable<Integer> {
 
   // ---- consumers ----
 
+  /** Consumes on its own connection; acknowledges in batches, and the rest when it closes. */
   private final class Consumer091 implements Client {
-    private final BrokerOptions.Target target;
-    private final String queue;
-    private final Recovery recovery;
-    private final PerfStats stats;
-    private final AtomicReference<Throwable> failure;
+    private final Run run;
+    private final Object acks = new Object();
+    private final int ackEvery = Math.max(1, Math.min(100, prefetch / 2));
     private dev.amqpkit.amqp091.Connection connection;
+    private Channel channel;
+    // Guarded by acks: the handler and close both acknowledge, and a tag acknowledged twice
+    // would close the channel.
+    private long lastTag;
+    private long ackedUpTo;
 
-    Consumer091(
-        BrokerOptions.Target target,
-        String queue,
-        Recovery recovery,
-        PerfStats stats,
-        AtomicReference<Throwable> failure) {
-      this.target = target;
-      this.queue = queue;
-      this.recovery = recovery;
-      this.stats = stats;
-      this.failure = failure;
+    Consumer091(Run run) {
+      this.run = run;
     }
 
     @Override
     public void start() {
-      connection = target.open091("amqpkit perf consumer", recovery);
+      connection = run.open091("amqpkit perf consumer");
       connection.addListener(
           new dev.amqpkit.amqp091.ConnectionListener() {
             @Override
-            public void recovered() {
-              stats.reconnects.increment();
+            public void closed(dev.amqpkit.amqp091.ConnectionClosedException cause) {
+              if (cause != null && cause.initiator() != CloseInitiator.APPLICATION) {
+                run.failed(cause);
+              }
+            }
+          });
+      channel = connection.openChannel();
+      channel.basicQos(prefetch);
+      channel.basicConsume(
+          run.queue(),
+          new DeliveryHandler() {
+            @Override
+            public void handle(Delivery d) {
+              run.stats().received(d.body());
+              synchronized (acks) {
+                lastTag = d.deliveryTag();
+                if (lastTag - ackedUpTo >= ackEvery) ackUpTo(lastTag);
+              }
             }
 
             @Override
-            public void closed(dev.amqpkit.amqp091.ConnectionClosedException cause) {
-              if (cause != null && !cause.reason().isNormal()) failure.compareAndSet(null, cause);
+            public void cancelled(String consumerTag, CloseInitiator initiator) {
+              if (initiator == CloseInitiator.BROKER) {
+                run.failed(
+                    new CommandFailure(
+                        Exit.NOT_FOUND,
+                        "the broker cancelled a consumer of queue '"
+                            + run.queue()
+                            + "' (deleted?)"));
+              }
             }
           });
-      Channel channel = connection.openChannel();
-      channel.basicQos(prefetch);
-      int ackEvery = Math.max(1, Math.min(100, prefetch / 2));
-      long[] unacked = {0};
-      channel.basicConsume(
-          queue,
-          d -> {
-            stats.received(d.body());
-            if (++unacked[0] >= ackEvery) {
-              channel.basicAckUpTo(d.deliveryTag());
-              unacked[0] = 0;
-            }
-          });
+    }
+
+    private void ackUpTo(long tag) {
+      channel.basicAckUpTo(tag);
+      ackedUpTo = tag;
     }
 
     @Override
-    public void close() {
-      if (connection != null) connection.close();
+    public void close(long deadline) {
+      if (connection == null) return;
+      try {
+        synchronized (acks) {
+          if (lastTag > ackedUpTo && channel.isOpen()) ackUpTo(lastTag);
+        }
+      } catch (RuntimeException e) {
+        // Closing: what was not acknowledged goes back to the queue.
+      }
+      connection.close();
     }
   }
 
+  /** Receives on its own thread and connection, settling in batches. */
   private final class Consumer10 implements Client {
-    private final BrokerOptions.Target target;
-    private final String address;
-    private final Recovery recovery;
-    private final PerfStats stats;
-    private final AtomicReference<Throwable> failure;
+    private final Run run;
     private final Thread thread;
     private volatile boolean stopped;
     private dev.amqpkit.amqp10.Connection connection;
     private Receiver receiver;
 
-    Consumer10(
-        BrokerOptions.Target target,
-        String address,
-        Recovery recovery,
-        PerfStats stats,
-        AtomicReference<Throwable> failure) {
-      this.target = target;
-      this.address = address;
-      this.recovery = recovery;
-      this.stats = stats;
-      this.failure = failure;
-      this.thread = new Thread(this::run, "amqpkit-perf-consumer");
+    Consumer10(Run run, int id) {
+      this.run = run;
+      this.thread = new Thread(this::run, "amqpkit-perf-consumer-" + id);
       thread.setDaemon(true);
     }
 
     @Override
     public void start() {
-      connection = target.open10(recovery);
-      connection.addListener(
-          new dev.amqpkit.amqp10.ConnectionListener() {
-            @Override
-            public void recovered() {
-              stats.reconnects.increment();
-            }
-          });
+      connection = run.open10();
       Session session = connection.openSession();
       int batch = Math.max(1, Math.min(100, prefetch / 2));
-      ReceiverOptions.Builder options = ReceiverOptions.builder().address(address).credit(prefetch);
+      ReceiverOptions.Builder options =
+          ReceiverOptions.builder().address(run.address()).credit(prefetch);
       if (batch > 1) options.dispositionBatch(batch, Duration.ofMillis(10));
       receiver = session.openReceiver(options.build());
       thread.start();
@@ -586,24 +645,24 @@ final class PerfCommand implements Callable<Integer> {
     private void run() {
       try {
         while (!stopped) {
-          dev.amqpkit.amqp10.Delivery d = receiver.receive(Duration.ofMillis(100));
+          dev.amqpkit.amqp10.Delivery d = receiver.receive(Duration.ofMillis(TICK_MILLIS));
           if (d == null) {
             if (!receiver.isOpen() && !stopped) throw receiver.closeCause();
             continue;
           }
-          stats.received(d.message().bodyBytes());
+          run.stats().received(d.message().bodyBytes());
           d.accept();
         }
       } catch (Throwable t) {
-        if (!stopped) failure.compareAndSet(null, t);
+        if (!stopped) run.failed(t);
       }
     }
 
     @Override
-    public void close() {
+    public void close(long deadline) {
       stopped = true;
       try {
-        thread.join(DRAIN.toMillis());
+        thread.join(millisUntil(deadline));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -625,7 +684,9 @@ final class PerfCommand implements Callable<Integer> {
       this.stats = stats;
     }
 
-    void header(BrokerOptions.Target target, String name) {
+    void header(Run run) {
+      BrokerOptions.Target target = run.target();
+      String name = run.queue();
       String what =
           String.format(
               Locale.ROOT,
@@ -711,14 +772,20 @@ final class PerfCommand implements Callable<Integer> {
       }
     }
 
-    void summary(long elapsedNanos) {
+    /**
+     * Sums the run up. Messages the broker took that no consumer received are lost when the run
+     * ended by itself; after Ctrl-C they may still be in the queue, and are only "not received".
+     */
+    void summary(long elapsedNanos, boolean stopped) {
       stats.interval();
       Histogram total = stats.total();
       double seconds = elapsedNanos / 1e9;
       long sent = stats.sent.sum();
       long confirmed = stats.confirmed.sum();
       long received = stats.received.sum();
-      long lost = consumers > 0 && confirm > 0 ? stats.lost() : 0;
+      long missing = consumers > 0 ? stats.lost() : 0;
+      long lost = stopped ? 0 : missing;
+      long notReceived = stopped ? missing : 0;
       if (json) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", "summary");
@@ -732,7 +799,9 @@ final class PerfCommand implements Callable<Integer> {
         line.put("latency_ms", latencies(total, true));
         line.put("reconnects", stats.reconnects.sum());
         line.put("lost", lost);
+        if (stopped) line.put("not_received", notReceived);
         line.put("duplicates", stats.duplicates.sum());
+        line.put("stopped", stopped);
         line.put("foreign", stats.foreign.sum());
         print(Json.write(line));
         return;
@@ -742,7 +811,7 @@ final class PerfCommand implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "%-22s %15s %12s",
-              String.format(Locale.ROOT, "in %.1f s", seconds),
+              String.format(Locale.ROOT, "in %.1f s%s", seconds, stopped ? " (stopped)" : ""),
               "messages",
               "per second"));
       row("sent", sent, seconds);
@@ -765,6 +834,12 @@ final class PerfCommand implements Callable<Integer> {
                 stats.reconnects.sum(),
                 lost,
                 stats.duplicates.sum()));
+      }
+      if (notReceived > 0) {
+        print(
+            "not received           "
+                + notReceived
+                + " messages the broker took (stopped before consumers had them)");
       }
       if (stats.foreign.sum() > 0) {
         print("also received " + stats.foreign.sum() + " messages of another run, not counted");

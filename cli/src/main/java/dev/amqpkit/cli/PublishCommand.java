@@ -2,12 +2,16 @@ package dev.amqpkit.cli;
 
 import dev.amqpkit.amqp091.BasicProperties;
 import dev.amqpkit.amqp091.Channel;
+import dev.amqpkit.amqp091.ChannelClosedException;
+import dev.amqpkit.amqp091.ChannelListener;
 import dev.amqpkit.amqp091.PublishNackedException;
 import dev.amqpkit.amqp091.PublishReturnedException;
 import dev.amqpkit.amqp091.ReturnedMessage;
 import dev.amqpkit.amqp10.Message;
 import dev.amqpkit.amqp10.MessageRefusedException;
 import dev.amqpkit.amqp10.Sender;
+import dev.amqpkit.amqp10.SenderOptions;
+import dev.amqpkit.amqp10.SenderSettleMode;
 import dev.amqpkit.amqp10.Session;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import picocli.CommandLine.Command;
@@ -36,6 +42,12 @@ import picocli.CommandLine.Option;
 final class PublishCommand implements Callable<Integer> {
   /** The largest body read from a file or standard input. */
   static final int MAX_BODY = 64 * 1024 * 1024;
+
+  /** Messages awaiting the broker's answer at once. */
+  private static final int WINDOW = 1000;
+
+  /** How long returns of unconfirmed publishes are awaited, once the channel is closing. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   private final Io io;
 
@@ -128,38 +140,40 @@ final class PublishCommand implements Callable<Integer> {
     checkOptions();
     try (BrokerOptions.Target target = broker.resolve(io)) {
       Tally tally = new Tally();
-      String destination;
       long start = System.nanoTime();
-      if (target.protocol() == Protocol.AMQP_0_9_1) {
-        destination = publish091(target, tally);
-      } else {
-        destination = publish10(target, tally);
-      }
+      String destination =
+          target.protocol() == Protocol.AMQP_0_9_1
+              ? publish091(target, tally)
+              : publish10(target, tally);
       return report(tally, destination, System.nanoTime() - start);
     }
   }
 
   private void checkOptions() {
     int sources = (body != null ? 1 : 0) + (file != null ? 1 : 0);
-    if (sources > 1) throw MessageOptions.usage("give the body by --body or --file, not both");
-    if (lines && body != null)
-      throw MessageOptions.usage("--lines reads a file or standard input, not --body");
-    if (lines && count != null)
-      throw MessageOptions.usage("--count repeats one message; with --lines, each line is one");
-    if (count != null && count < 1) throw MessageOptions.usage("--count must be at least 1");
-    if (rate < 0) throw MessageOptions.usage("--rate must not be negative");
+    if (sources > 1) throw CommandFailure.usage("give the body by --body or --file, not both");
+    if (lines && body != null) {
+      throw CommandFailure.usage("--lines reads a file or standard input, not --body");
+    }
+    if (lines && count != null) {
+      throw CommandFailure.usage("--count repeats one message; with --lines, each line is one");
+    }
+    if (count != null && count < 1) throw CommandFailure.usage("--count must be at least 1");
+    if (rate < 0) throw CommandFailure.usage("--rate must not be negative");
     if (broker.protocol == Protocol.AMQP_0_9_1) {
-      if (address != null)
-        throw MessageOptions.usage(
-            "--address is for --protocol 1.0; with 0-9-1 use --exchange and --routing-key, or --queue");
+      if (address != null) {
+        throw CommandFailure.usage(
+            "--address is for --protocol 1.0; with 0-9-1 use --exchange and --routing-key, or"
+                + " --queue");
+      }
       if (queue != null && (routingKey != null || !exchange.isEmpty())) {
-        throw MessageOptions.usage(
+        throw CommandFailure.usage(
             "--queue publishes through the default exchange: not with --exchange or --routing-key");
       }
     } else {
-      if (address == null) throw MessageOptions.usage("--protocol 1.0 needs --address");
+      if (address == null) throw CommandFailure.usage("--protocol 1.0 needs --address");
       if (queue != null || routingKey != null || !exchange.isEmpty()) {
-        throw MessageOptions.usage(
+        throw CommandFailure.usage(
             "--exchange, --routing-key and --queue are for 0-9-1; with 1.0 use --address");
       }
     }
@@ -170,14 +184,28 @@ final class PublishCommand implements Callable<Integer> {
   private String publish091(BrokerOptions.Target target, Tally tally) throws IOException {
     BasicProperties properties = message.properties091();
     String key = queue != null ? queue : routingKey == null ? "" : routingKey;
-    String destination = "exchange '" + exchange + "' with routing key '" + key + "'";
     // The input first: a file that cannot be read is found before connecting.
     try (Bodies bodies = bodies();
         dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit publish")) {
       Channel channel = connection.openChannel();
-      if (confirm) channel.confirmSelect(1000);
+      CountDownLatch closed = new CountDownLatch(1);
+      channel.addListener(
+          new ChannelListener() {
+            @Override
+            public void returned(ReturnedMessage m) {
+              // With confirms, the publish's future reports its return.
+              if (!confirm) tally.answered(new PublishReturnedException(m));
+            }
+
+            @Override
+            public void closed(ChannelClosedException cause) {
+              closed.countDown();
+            }
+          });
+      if (confirm) channel.confirmSelect(WINDOW);
       Pacer pacer = new Pacer(rate);
       for (byte[] next = bodies.next(); next != null; next = bodies.next()) {
+        if (stopped(tally)) break;
         pacer.await();
         if (!confirm) {
           if (mandatory) channel.basicPublishMandatory(exchange, key, properties, next);
@@ -192,17 +220,19 @@ final class PublishCommand implements Callable<Integer> {
         tally.sent();
         f.whenComplete((ok, failure) -> tally.answered(failure));
       }
-      if (confirm) {
-        try {
-          channel.waitForConfirms(timeout);
-        } catch (PublishNackedException e) {
-          // Counted by the publish's future.
-        }
-        tally.awaitAnswers(timeout);
+      if (confirm) tally.awaitAnswers(answerWait());
+      if (!confirm && mandatory) {
+        // Without confirms, a round trip (a harmless basic.qos) makes sure the broker's returns
+        // were read: they come before its reply. Their callbacks are queued by then, ahead of
+        // the closed callback that closing queues: once that one ran, every return was counted.
+        channel.basicQos(0);
+        channel.close();
+        awaitQuietly(closed, CLOSE_WAIT);
+      } else {
+        channel.close();
       }
-      channel.close();
     }
-    return destination;
+    return "exchange '" + exchange + "' with routing key '" + key + "'";
   }
 
   // ---- 1.0 ----
@@ -212,66 +242,119 @@ final class PublishCommand implements Callable<Integer> {
     try (Bodies bodies = bodies();
         dev.amqpkit.amqp10.Connection connection = target.open10()) {
       Session session = connection.openSession();
-      Sender sender = session.openSender(address);
+      SenderOptions.Builder options = SenderOptions.builder().address(address);
+      // Without confirms, every message goes settled: the link says so when it attaches.
+      if (!confirm) options.settleMode(SenderSettleMode.SETTLED);
+      Sender sender = session.openSender(options.build());
       Pacer pacer = new Pacer(rate);
       for (byte[] next = bodies.next(); next != null; next = bodies.next()) {
+        if (stopped(tally)) break;
         pacer.await();
         Message m = template.data(next).build();
         CompletableFuture<?> f = sender.send(m, !confirm);
         tally.sent();
         if (confirm) f.whenComplete((outcome, failure) -> tally.answered(failure));
       }
-      if (confirm) tally.awaitAnswers(timeout);
+      if (confirm) tally.awaitAnswers(answerWait());
       sender.close();
     }
     return "address '" + address + "'";
   }
 
+  private boolean stopped(Tally tally) {
+    if (!io.stop().isRequested()) return false;
+    tally.stopped = true;
+    return true;
+  }
+
+  /** How long to wait for the broker's answers: shorter once Ctrl-C asked the command to stop. */
+  private Duration answerWait() {
+    Duration grace = Duration.ofSeconds(StopSignal.GRACE_SECONDS / 2);
+    return io.stop().isRequested() && grace.compareTo(timeout) < 0 ? grace : timeout;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, Duration wait) {
+    try {
+      latch.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   // ---- the report ----
 
   private int report(Tally tally, String destination, long nanos) {
+    Tally.Counts c = tally.counts();
     String summary =
         String.format(
             java.util.Locale.ROOT,
             "published %d message%s to %s in %.1f s",
-            tally.sent,
-            tally.sent == 1 ? "" : "s",
+            c.sent(),
+            c.sent() == 1 ? "" : "s",
             destination,
             nanos / 1e9);
-    if (!confirm) {
-      io.out().println(summary + " (not confirmed: --no-confirm)");
-      return Exit.OK;
+    if (confirm) {
+      summary += ": " + c;
+    } else {
+      summary += " (not confirmed: --no-confirm)" + (c.returned() > 0 ? ": " + c : "");
     }
-    io.out().println(summary + ": " + tally.describe());
+    io.out().println(summary + (c.stopped() ? " (stopped)" : ""));
     io.out().flush();
-    if (tally.returned > 0) {
+    if (c.stopped()) return Exit.INTERRUPTED;
+    if (c.returned() > 0) {
       io.say(
-          tally.returned
+          c.returned()
               + " message"
-              + (tally.returned == 1 ? " was" : "s were")
+              + (c.returned() == 1 ? " was" : "s were")
               + " returned unroutable: no queue is bound to "
               + destination
-              + (tally.firstReturn == null ? "" : " (" + tally.firstReturn + ")"));
+              + (c.firstReturn() == null ? "" : " (" + c.firstReturn() + ")"));
       return Exit.NOT_FOUND;
     }
-    if (tally.refused > 0 || tally.unanswered() > 0) {
-      io.say(
-          tally.describe() + (tally.firstFailure == null ? "" : "; first: " + tally.firstFailure));
+    if (confirm && (c.refused() > 0 || c.unanswered() > 0)) {
+      io.say(c + (c.firstFailure() == null ? "" : "; first: " + c.firstFailure()));
       return Exit.NOT_CONFIRMED;
     }
     return Exit.OK;
   }
 
-  /** What became of the messages sent, counted from the futures' threads. */
+  /**
+   * What became of the messages sent, counted from the futures' and listeners' threads. A message
+   * whose future failed because the channel or connection did is unanswered, not refused.
+   */
   private static final class Tally {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition done = lock.newCondition();
-    long sent;
-    long confirmed;
-    long refused;
-    long returned;
-    String firstReturn;
-    String firstFailure;
+    private long sent;
+    private long confirmed;
+    private long refused;
+    private long returned;
+    private String firstReturn;
+    private String firstFailure;
+    volatile boolean stopped;
+
+    /** The counts at one moment. */
+    record Counts(
+        long sent,
+        long confirmed,
+        long refused,
+        long returned,
+        String firstReturn,
+        String firstFailure,
+        boolean stopped) {
+      long unanswered() {
+        return Math.max(0, sent - confirmed - refused - returned);
+      }
+
+      @Override
+      public String toString() {
+        StringBuilder s = new StringBuilder().append(confirmed).append(" confirmed");
+        if (refused > 0) s.append(", ").append(refused).append(" refused");
+        if (returned > 0) s.append(", ").append(returned).append(" returned");
+        if (unanswered() > 0) s.append(", ").append(unanswered()).append(" unanswered");
+        return s.toString();
+      }
+    }
 
     void sent() {
       lock.lock();
@@ -298,9 +381,12 @@ final class PublishCommand implements Callable<Integer> {
             ReturnedMessage m = r.returned();
             firstReturn = m.replyCode() + " " + m.replyText();
           }
-        } else {
+        } else if (t instanceof PublishNackedException || t instanceof MessageRefusedException) {
           refused++;
           if (firstFailure == null) firstFailure = describe(t);
+        } else if (firstFailure == null) {
+          // The connection or channel failed: the message stays unanswered.
+          firstFailure = describe(t);
         }
         done.signalAll();
       } finally {
@@ -308,16 +394,14 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
 
-    long unanswered() {
-      return sent - confirmed - refused - returned;
-    }
-
     /** Waits until every message sent has its answer, for at most {@code timeout}. */
     void awaitAnswers(Duration timeout) {
       long left = timeout.toNanos();
       lock.lock();
       try {
-        while (unanswered() > 0 && left > 0) left = done.awaitNanos(left);
+        while (sent - confirmed - refused - returned > 0 && left > 0) {
+          left = done.awaitNanos(left);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
@@ -325,14 +409,10 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
 
-    String describe() {
+    Counts counts() {
       lock.lock();
       try {
-        StringBuilder s = new StringBuilder().append(confirmed).append(" confirmed");
-        if (refused > 0) s.append(", ").append(refused).append(" refused");
-        if (returned > 0) s.append(", ").append(returned).append(" returned");
-        if (unanswered() > 0) s.append(", ").append(unanswered()).append(" unanswered");
-        return s.toString();
+        return new Counts(sent, confirmed, refused, returned, firstReturn, firstFailure, stopped);
       } finally {
         lock.unlock();
       }

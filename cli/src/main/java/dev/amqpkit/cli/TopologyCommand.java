@@ -42,8 +42,9 @@ final class TopologyCommand {
     @Override
     public final Integer call() {
       if (broker.protocol != Protocol.AMQP_0_9_1) {
-        throw MessageOptions.usage("topology commands speak AMQP 0-9-1 only");
+        throw CommandFailure.usage("topology commands speak AMQP 0-9-1 only");
       }
+      validate();
       try (BrokerOptions.Target target = broker.resolve(io);
           dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit topology")) {
         Channel channel = connection.openChannel();
@@ -54,6 +55,9 @@ final class TopologyCommand {
         return Exit.OK;
       }
     }
+
+    /** Checks the options, before connecting. */
+    void validate() {}
 
     /** Does the work and says what was done. */
     abstract String run(Channel channel);
@@ -109,10 +113,15 @@ final class TopologyCommand {
     }
 
     @Override
+    void validate() {
+      if (passive && name == null) throw CommandFailure.usage("--passive needs the queue's NAME");
+      arguments.map();
+    }
+
+    @Override
     String run(Channel channel) {
       QueueDeclareOk ok;
       if (passive) {
-        if (name == null) throw MessageOptions.usage("--passive needs the queue's NAME");
         ok = channel.queueDeclarePassive(name);
       } else {
         QueueSpec spec = name == null ? QueueSpec.serverNamed() : QueueSpec.named(name);
@@ -170,6 +179,11 @@ final class TopologyCommand {
     }
 
     @Override
+    void validate() {
+      arguments.map();
+    }
+
+    @Override
     String run(Channel channel) {
       ExchangeSpec spec = ExchangeSpec.of(name, type);
       if (durable) spec = spec.durable();
@@ -217,9 +231,15 @@ final class TopologyCommand {
       super(io);
     }
 
+    @Override
+    void validate() {
+      target();
+      arguments.map();
+    }
+
     String target() {
       if ((queue == null) == (destination == null)) {
-        throw MessageOptions.usage("give one of --queue and --to-exchange");
+        throw CommandFailure.usage("give one of --queue and --to-exchange");
       }
       return queue != null ? "queue '" + queue + "'" : "exchange '" + destination + "'";
     }

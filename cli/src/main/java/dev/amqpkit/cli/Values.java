@@ -12,10 +12,11 @@ final class Values {
   private Values() {}
 
   /**
-   * Reads {@code key=value} pairs into a map, in order. A value is a string unless the key names a
-   * type: {@code key:int=5}, {@code :long}, {@code :bool}, {@code :double} or {@code :string}. With
-   * {@code guess}, an untyped value that reads as a whole number becomes a long and {@code
-   * true}/{@code false} a boolean (for broker arguments such as {@code x-max-length=10}).
+   * Reads {@code key=value} pairs into a map, in order, or fails with a usage error naming the
+   * option. A value is a string unless the key names a type: {@code key:int=5}, {@code :long},
+   * {@code :bool}, {@code :double} or {@code :string}. With {@code guess}, an untyped value that
+   * reads as a whole number becomes a long and {@code true}/{@code false} a boolean (for broker
+   * arguments such as {@code x-max-length=10}).
    */
   static Map<String, Object> pairs(List<String> entries, String option, boolean guess) {
     Map<String, Object> map = new LinkedHashMap<>();
@@ -23,7 +24,7 @@ final class Values {
     for (String entry : entries) {
       int eq = entry.indexOf('=');
       if (eq <= 0) {
-        throw new CommandLine.TypeConversionException(option + " '" + entry + "' is not key=value");
+        throw CommandFailure.usage(option + " '" + entry + "' is not key=value");
       }
       String key = entry.substring(0, eq);
       String value = entry.substring(eq + 1);
@@ -63,9 +64,13 @@ final class Values {
         default -> value;
       };
     } catch (NumberFormatException e) {
-      throw new CommandLine.TypeConversionException(
-          option + " " + key + ": '" + value + "' is not a " + type);
+      throw CommandFailure.usage(
+          option + " " + key + ": '" + value + "' is not " + article(type) + type);
     }
+  }
+
+  private static String article(String type) {
+    return type.equals("int") ? "an " : "a ";
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.amqpkit.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -30,15 +32,47 @@ final class Cli {
   }
 
   static Result run(byte[] stdin, StopSignal stop, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    return run(stdin, stop, new ByteArrayOutputStream(), args);
+  }
+
+  /** Runs with standard output going to {@code out}; the result holds what it kept. */
+  static Result run(byte[] stdin, StopSignal stop, OutputStream out, String... args) {
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    OutputStream both =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            out.write(b);
+            kept.write(b);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            kept.write(b, off, len);
+          }
+        };
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io =
         new Io(
             new ByteArrayInputStream(stdin),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(both, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             stop);
     int exit = Main.run(io, args);
-    return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    return new Result(exit, kept.toByteArray(), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Standard output that takes {@code limit} bytes, then fails as a closed pipe does. */
+  static OutputStream closingAfter(int limit) {
+    return new OutputStream() {
+      private int written;
+
+      @Override
+      public void write(int b) throws IOException {
+        if (written >= limit) throw new IOException("Broken pipe");
+        written++;
+      }
+    };
   }
 }

@@ -127,6 +127,16 @@ class CliIT {
     assertThat(broker.admin().messageCount(queue)).isZero();
   }
 
+  /**
+   * Waits for the queue to hold {@code n} ready messages: a broker requeues a closed consumer's
+   * unacknowledged messages a moment after the close.
+   */
+  private static void awaitReady(RabbitMq broker, String queue, long n) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(broker.admin().messageCount(queue)).isEqualTo(n));
+  }
+
   private static String consumedLine(int n, String from) {
     return "consumed " + n + " message" + (n == 1 ? "" : "s") + " from " + from + " in ";
   }
@@ -245,7 +255,7 @@ class CliIT {
     Cli.Result two = Cli.run("consume", "--uri", broker.uri(), "-q", queue, "-n", "2");
     assertThat(two.exit()).as(two.toString()).isZero();
     assertThat(two.out()).isEqualTo("m\nm\n");
-    assertThat(broker.admin().messageCount(queue)).isEqualTo(3);
+    awaitReady(broker, queue, 3);
 
     Cli.Result tooFew =
         Cli.run("consume", "--uri", broker.uri(), "-q", queue, "-n", "10", "--timeout", "1s");
@@ -260,26 +270,265 @@ class CliIT {
   void ackModesDecideWhatStaysInTheQueue(RabbitMq broker) {
     String queue = broker.queueName("cli-ack");
     broker.admin().declareQueue(queue);
-    assertThat(Cli.run("publish", "--uri", broker.uri(), "-q", queue, "-b", "m").exit()).isZero();
-
-    for (String mode : List.of("requeue", "requeue")) {
-      Cli.Result r =
-          Cli.run("consume", "--uri", broker.uri(), "-q", queue, "-n", "1", "--ack", mode);
-      assertThat(r.exit()).as(r.toString()).isZero();
-      assertThat(broker.admin().messageCount(queue)).isEqualTo(1);
-    }
-    Cli.Result json =
-        Cli.run(
-            "consume", "--uri", broker.uri(), "-q", queue, "-n", "1", "--ack", "reject", "--json");
-    assertThat(json.out()).contains("\"redelivered\":true");
-    assertThat(broker.admin().messageCount(queue)).isZero();
-
-    assertThat(Cli.run("publish", "--uri", broker.uri(), "-q", queue, "-b", "m").exit()).isZero();
+    String u = broker.uri();
     assertThat(
-            Cli.run("consume", "--uri", broker.uri(), "-q", queue, "-n", "1", "--ack", "auto")
+            Cli.run("a\nb\nc".getBytes(UTF_8), "publish", "--uri", u, "-q", queue, "--lines")
                 .exit())
         .isZero();
+
+    // requeue: a look at each message once; all stay.
+    Cli.Result look =
+        Cli.run("consume", "--uri", u, "-q", queue, "--ack", "requeue", "--timeout", "1s");
+    assertThat(look.exit()).as(look.toString()).isZero();
+    assertThat(look.out()).isEqualTo("a\nb\nc\n");
+    awaitReady(broker, queue, 3);
+
+    Cli.Result rejected =
+        Cli.run("consume", "--uri", u, "-q", queue, "-n", "1", "--ack", "reject", "--json");
+    assertThat(rejected.out()).contains("\"redelivered\":true").contains("\"body\":\"a\"");
+    awaitReady(broker, queue, 2);
+
+    assertThat(Cli.run("consume", "--uri", u, "-q", queue, "-n", "1", "--ack", "auto").out())
+        .isEqualTo("b\n");
+    awaitReady(broker, queue, 1);
+    assertThat(Cli.run("consume", "--uri", u, "-q", queue, "-n", "1").out()).isEqualTo("c\n");
     assertThat(broker.admin().messageCount(queue)).isZero();
+  }
+
+  @Test
+  void requeueLooksAtMessagesOver10Too(RabbitMq broker) {
+    String queue = broker.queueName("cli-look10");
+    broker.admin().declareQueue(queue);
+    assertThat(
+            Cli.run(
+                    "a\nb\nc".getBytes(UTF_8),
+                    "publish",
+                    "--uri",
+                    broker.uri(),
+                    "-q",
+                    queue,
+                    "--lines")
+                .exit())
+        .isZero();
+    Cli.Result look =
+        Cli.run(
+            "consume",
+            "--protocol",
+            "1.0",
+            "--uri",
+            uri10(broker),
+            "-a",
+            "/amq/queue/" + queue,
+            "--ack",
+            "requeue",
+            "--timeout",
+            "2s");
+    assertThat(look.exit()).as(look.toString()).isZero();
+    assertThat(look.out()).isEqualTo("a\nb\nc\n");
+    awaitReady(broker, queue, 3);
+  }
+
+  @Test
+  void aClosedOutputStopsConsumeAndLosesNothing(RabbitMq broker) {
+    String queue = broker.queueName("cli-pipe-closed");
+    broker.admin().declareQueue(queue);
+    String u = broker.uri();
+    assertThat(
+            Cli.run("a\nb\nc\nd".getBytes(UTF_8), "publish", "--uri", u, "-q", queue, "--lines")
+                .exit())
+        .isZero();
+    for (List<String> protocol :
+        List.of(
+            List.of("--uri", u, "-q", queue),
+            List.of("--protocol", "1.0", "--uri", uri10(broker), "-a", "/amq/queue/" + queue))) {
+      long before = broker.admin().messageCount(queue);
+      List<String> args = new java.util.ArrayList<>(List.of("consume", "--timeout", "10s"));
+      args.addAll(protocol);
+      // Takes one message and its line end ("a\n"), then fails as a closed pipe does.
+      Cli.Result r =
+          Cli.run(new byte[0], new StopSignal(), Cli.closingAfter(2), args.toArray(String[]::new));
+      assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.FAILURE);
+      assertThat(r.err()).contains("standard output was closed after 1 messages");
+      awaitReady(broker, queue, before - 1); // only the printed message was taken
+    }
+  }
+
+  @Test
+  void aConsumerWhoseQueueIsDeletedEndsWithNotFound(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("cli-deleted");
+    broker.admin().declareQueue(queue);
+    CompletableFuture<Cli.Result> consume =
+        CompletableFuture.supplyAsync(
+            () -> Cli.run("consume", "--uri", broker.uri(), "-q", queue, "--timeout", "60s"));
+    Thread.sleep(1_500);
+    broker.admin().deleteQueue(queue);
+    Cli.Result r = consume.get(20, TimeUnit.SECONDS);
+    assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.NOT_FOUND);
+    assertThat(r.err()).contains("the broker cancelled the consumer of queue '" + queue + "'");
+  }
+
+  @Test
+  void withoutConfirmsBothProtocolsPublishAndAnUnroutableMessageIsStillAnError(RabbitMq broker) {
+    String queue = broker.queueName("cli-noconfirm");
+    broker.admin().declareQueue(queue);
+    Cli.Result p091 =
+        Cli.run(
+            "publish", "--uri", broker.uri(), "-q", queue, "-b", "x", "-n", "2", "--no-confirm");
+    assertThat(p091.exit()).as(p091.toString()).isZero();
+    assertThat(p091.out())
+        .contains("published 2 messages")
+        .contains("(not confirmed: --no-confirm)");
+    Cli.Result p10 =
+        Cli.run(
+            "publish",
+            "--protocol",
+            "1.0",
+            "--uri",
+            uri10(broker),
+            "-a",
+            "/amq/queue/" + queue,
+            "-b",
+            "y",
+            "-n",
+            "2",
+            "--no-confirm");
+    assertThat(p10.exit()).as(p10.toString()).isZero();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> broker.admin().messageCount(queue) == 4);
+
+    Cli.Result unroutable =
+        Cli.run(
+            "publish",
+            "--uri",
+            broker.uri(),
+            "-q",
+            broker.queueName("cli-nowhere"),
+            "-b",
+            "x",
+            "--no-confirm");
+    assertThat(unroutable.exit()).as(unroutable.toString()).isEqualTo(Exit.NOT_FOUND);
+    assertThat(unroutable.err()).contains("returned unroutable");
+  }
+
+  @Test
+  void ctrlCStopsPublishWithAReportOfWhatWasSent(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("cli-stop-publish");
+    broker.admin().declareQueue(queue);
+    StopSignal stop = new StopSignal();
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            Thread.sleep(1_500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          stop.request();
+        });
+    long start = System.nanoTime();
+    Cli.Result r =
+        Cli.run(
+            new byte[0],
+            stop,
+            "publish",
+            "--uri",
+            broker.uri(),
+            "-q",
+            queue,
+            "-b",
+            "m",
+            "-n",
+            "100000",
+            "--rate",
+            "500");
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+        .isLessThan(StopSignal.GRACE_SECONDS);
+    assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.INTERRUPTED);
+    Matcher m =
+        Pattern.compile("published (\\d+) messages .*: (\\d+) confirmed \\(stopped\\)")
+            .matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    long sent = Long.parseLong(m.group(1));
+    assertThat(sent).isBetween(100L, 99_999L);
+    assertThat(Long.parseLong(m.group(2))).isEqualTo(sent);
+    assertThat(broker.admin().messageCount(queue)).isEqualTo(sent);
+  }
+
+  @Test
+  void ctrlCStopsPerfWithinTheGraceWithASummaryAndNoLoss(RabbitMq broker) throws Exception {
+    StopSignal stop = new StopSignal();
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            Thread.sleep(2_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          stop.request();
+        });
+    long start = System.nanoTime();
+    Cli.Result r =
+        Cli.run(new byte[0], stop, "perf", "--uri", broker.uri(), "--time", "60s", "--json");
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+        .isLessThan(2 + StopSignal.GRACE_SECONDS);
+    assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.INTERRUPTED);
+    String summary = summaryOf(r);
+    assertThat(summary).contains("\"stopped\":true").contains("\"lost\":0");
+    assertThat(field(summary, "sent")).isPositive();
+  }
+
+  @Test
+  void confirmedMessagesThatNeverArriveAreLostExitTwelve(RabbitMq broker) {
+    String queue = broker.queueName("cli-ttl0");
+    // A message no consumer can take at once expires: the broker confirmed it, then dropped it.
+    assertThat(
+            Cli.run(
+                    "topology",
+                    "declare-queue",
+                    "--uri",
+                    broker.uri(),
+                    queue,
+                    "--no-durable",
+                    "--arg",
+                    "x-message-ttl=0")
+                .exit())
+        .isZero();
+    Cli.Result r =
+        Cli.run(
+            "perf",
+            "--uri",
+            broker.uri(),
+            "--queue",
+            queue,
+            "-C",
+            "20000",
+            "--prefetch",
+            "1",
+            "--json");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.LOST);
+    assertThat(field(summaryOf(r), "lost")).isPositive();
+    assertThat(r.err()).contains("messages the broker took never reached a consumer");
+  }
+
+  @Test
+  void perfOver10WithoutConfirmsReceivesWhatWasSent(RabbitMq broker) {
+    Cli.Result r =
+        Cli.run(
+            "perf",
+            "--protocol",
+            "1.0",
+            "--uri",
+            uri10(broker),
+            "-C",
+            "3000",
+            "--confirm",
+            "0",
+            "--json");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    String summary = summaryOf(r);
+    assertThat(field(summary, "sent")).isEqualTo(3000);
+    assertThat(field(summary, "received")).isEqualTo(3000);
+    assertThat(field(summary, "lost")).isZero();
   }
 
   @Test

@@ -72,6 +72,36 @@ class CliTest {
   }
 
   @Test
+  void passwordsNeverAppearInErrors() {
+    Cli.Result malformed10 =
+        Cli.run("consume", "--protocol", "1.0", "--uri", "amqp://user:s3%ZZcret@host/", "-a", "q");
+    assertThat(malformed10.exit()).as(malformed10.toString()).isEqualTo(Exit.BAD_URI);
+    assertThat(malformed10.err()).contains("Malformed escape pair").doesNotContain("s3");
+
+    Cli.Result misspelt = Cli.run("consume", "--url", "amqp://user:s3cret@host", "-q", "q");
+    assertThat(misspelt.exit()).isEqualTo(Exit.USAGE);
+    assertThat(misspelt.err()).contains("amqp://user:****@host").doesNotContain("s3cret");
+
+    Cli.Result positional = Cli.run("publish", "amqp://user:s3cret@host");
+    assertThat(positional.exit()).isEqualTo(Exit.USAGE);
+    assertThat(positional.err()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aMalformedHeaderOrArgumentIsAUsageError() {
+    Cli.Result header =
+        Cli.run("publish", "--uri", "amqp://127.0.0.1:1", "-q", "q", "-H", "n:int=x");
+    assertThat(header.exit()).as(header.toString()).isEqualTo(Exit.USAGE);
+    assertThat(header.err().lines()).containsExactly("amqpkit: --header n: 'x' is not an int");
+
+    Cli.Result arg =
+        Cli.run(
+            "topology", "declare-queue", "--uri", "amqp://127.0.0.1:1", "q", "--arg", "novalue");
+    assertThat(arg.exit()).as(arg.toString()).isEqualTo(Exit.USAGE);
+    assertThat(arg.err()).contains("--arg 'novalue' is not key=value");
+  }
+
+  @Test
   void anUnreachableBrokerIsExitFourNamingTheAddress() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -94,6 +124,26 @@ class CliTest {
           .contains("127.0.0.1:" + port)
           .containsIgnoringCase("refused");
       assertThat(r.err()).doesNotContain("guest:guest").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void anUnknownHostIsExitFourSayingSo() {
+    for (String protocol : List.of("0-9-1", "1.0")) {
+      Cli.Result r =
+          Cli.run(
+              "consume",
+              "--protocol",
+              protocol,
+              "--uri",
+              "amqp://guest:guest@no-such-host.invalid",
+              protocol.equals("1.0") ? "--address" : "--queue",
+              "q");
+      assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.UNREACHABLE);
+      assertThat(r.err().lines())
+          .singleElement()
+          .asString()
+          .isEqualTo("amqpkit: could not connect to no-such-host.invalid:5672: unknown host");
     }
   }
 

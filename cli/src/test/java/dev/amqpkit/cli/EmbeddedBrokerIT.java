@@ -93,6 +93,13 @@ class EmbeddedBrokerIT {
     assertThat(r.err().lines()).singleElement().asString().contains("404");
   }
 
+  @Test
+  void rabbitMqQueueTypesAreRefusedHere() {
+    Cli.Result r = Cli.run("perf", "--uri", broker.uri(), "--queue-type", "quorum", "-C", "10");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.USAGE);
+    assertThat(r.err()).contains("--queue-type quorum is RabbitMQ's");
+  }
+
   private static final Pattern EMBEDDED =
       Pattern.compile(
           "amqpkit: no --uri given: using an embedded Apache Qpid Broker-J [\\d.]+ at"

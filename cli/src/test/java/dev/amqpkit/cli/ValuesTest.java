@@ -54,14 +54,16 @@ class ValuesTest {
   @Test
   void malformedPairsAreRefusedWithTheOptionNamed() {
     assertThatThrownBy(() -> Values.pairs(List.of("novalue"), "--header", false))
-        .isInstanceOf(CommandLine.TypeConversionException.class)
-        .hasMessageContaining("--header 'novalue' is not key=value");
+        .isInstanceOf(CommandFailure.class)
+        .hasMessage("--header 'novalue' is not key=value")
+        .extracting(e -> ((CommandFailure) e).exitCode())
+        .isEqualTo(Exit.USAGE);
     assertThatThrownBy(() -> Values.pairs(List.of("=v"), "--header", false))
-        .isInstanceOf(CommandLine.TypeConversionException.class);
+        .isInstanceOf(CommandFailure.class);
     assertThatThrownBy(() -> Values.pairs(List.of("n:int=x"), "--arg", true))
-        .hasMessageContaining("--arg n: 'x' is not a int");
+        .hasMessage("--arg n: 'x' is not an int");
     assertThatThrownBy(() -> Values.pairs(List.of("b:bool=yes"), "--arg", true))
-        .hasMessageContaining("is not a bool");
+        .hasMessage("--arg b: 'yes' is not a bool");
   }
 
   @Test

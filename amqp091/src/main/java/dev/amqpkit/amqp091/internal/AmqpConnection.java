@@ -887,6 +887,7 @@ public final class AmqpConnection implements Connection {
   }
 
   static String describe(Throwable e) {
+    if (e instanceof java.net.UnknownHostException) return "unknown host";
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 

@@ -927,9 +927,12 @@ public final class AmqpConnection implements Connection {
   }
 
   private static String describe(Exception e) {
+    if (e instanceof java.net.UnknownHostException) return "unknown host";
     if (e instanceof AmqpException) return e.getMessage();
     String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    // The class name only where there is no message, or where it says more than "IOException".
+    if (m == null) return e.getClass().getSimpleName();
+    return e.getClass() == java.io.IOException.class ? m : e.getClass().getSimpleName() + ": " + m;
   }
 
   private static int remainingMillis(long deadline) throws SocketTimeoutException {

@@ -328,19 +328,22 @@ final class PerfCommand implements Callable<Integer> {
       for (Producer p : producerList) p.start();
       long endAt = runFor == null ? Long.MAX_VALUE : start + runFor.toNanos();
       long nextLine = start + SECOND;
+      boolean producing = true;
       long drainingSince = 0;
       long lastUnique = -1;
+      // Never blocks but for a tick: lines go on, and Ctrl-C is seen, while the run winds down.
       while (!io.stop().isRequested() && run.failure().get() == null) {
         long now = System.nanoTime();
         if (now >= nextLine) {
           reporter.line(now - start);
           nextLine += SECOND;
         }
-        if (drainingSince == 0
-            && (now >= endAt
-                || (count != null && producerList.stream().allMatch(Producer::done)))) {
-          for (Producer p : producerList) p.stop();
-          for (Producer p : producerList) p.join(stopDeadline(PerfCommand.DRAIN));
+        boolean producersDone = producerList.stream().allMatch(Producer::done);
+        if (producing && (now >= endAt || (count != null && producersDone))) {
+          for (Producer p : producerList) p.stop(); // each then awaits its answers, if any
+          producing = false;
+        }
+        if (!producing && drainingSince == 0 && producersDone) {
           if (consumers == 0) break;
           drainingSince = now;
         }
@@ -435,15 +438,11 @@ final class PerfCommand implements Callable<Integer> {
       return done;
     }
 
-    void join(long deadline) throws InterruptedException {
-      thread.join(millisUntil(deadline));
-    }
-
     @Override
     public void close(long deadline) {
       stopped = true;
       try {
-        join(deadline);
+        thread.join(millisUntil(deadline));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -523,13 +522,23 @@ final class PerfCommand implements Callable<Integer> {
       }
     }
 
-    /** Waits for the broker's answers to what was sent: at most {@link #DRAIN}, less on Ctrl-C. */
+    /**
+     * Waits for the broker's answers to what was sent: at most {@link #DRAIN}, and at most a
+     * quarter of the shutdown's grace once Ctrl-C came.
+     */
     private void awaitOutstanding() {
-      long deadline = stopDeadline(DRAIN);
+      long deadline = System.nanoTime() + DRAIN.toNanos();
+      boolean stopSeen = false;
       synchronized (outstanding) {
-        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+        while (outstanding.get() > 0) {
+          long now = System.nanoTime();
+          if (!stopSeen && io.stop().isRequested()) {
+            stopSeen = true;
+            deadline = Math.min(deadline, stopDeadline(DRAIN));
+          }
+          if (now >= deadline) return;
           try {
-            outstanding.wait(millisUntil(deadline));
+            outstanding.wait(Math.min(TICK_MILLIS, millisUntil(deadline)));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

@@ -49,6 +49,9 @@ final class PublishCommand implements Callable<Integer> {
   /** How long returns of unconfirmed publishes are awaited, once the channel is closing. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
+  /** How long answers are still awaited after Ctrl-C: well inside the shutdown's grace. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(StopSignal.GRACE_SECONDS / 4);
+
   private final Io io;
 
   @Mixin BrokerOptions broker;
@@ -220,7 +223,7 @@ final class PublishCommand implements Callable<Integer> {
         tally.sent();
         f.whenComplete((ok, failure) -> tally.answered(failure));
       }
-      if (confirm) tally.awaitAnswers(answerWait());
+      if (confirm) tally.awaitAnswers(timeout, io.stop());
       if (!confirm && mandatory) {
         // Without confirms, a round trip (a harmless basic.qos) makes sure the broker's returns
         // were read: they come before its reply. Their callbacks are queued by then, ahead of
@@ -255,7 +258,7 @@ final class PublishCommand implements Callable<Integer> {
         tally.sent();
         if (confirm) f.whenComplete((outcome, failure) -> tally.answered(failure));
       }
-      if (confirm) tally.awaitAnswers(answerWait());
+      if (confirm) tally.awaitAnswers(timeout, io.stop());
       sender.close();
     }
     return "address '" + address + "'";
@@ -265,12 +268,6 @@ final class PublishCommand implements Callable<Integer> {
     if (!io.stop().isRequested()) return false;
     tally.stopped = true;
     return true;
-  }
-
-  /** How long to wait for the broker's answers: shorter once Ctrl-C asked the command to stop. */
-  private Duration answerWait() {
-    Duration grace = Duration.ofSeconds(StopSignal.GRACE_SECONDS / 2);
-    return io.stop().isRequested() && grace.compareTo(timeout) < 0 ? grace : timeout;
   }
 
   private static void awaitQuietly(CountDownLatch latch, Duration wait) {
@@ -395,12 +392,20 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     /** Waits until every message sent has its answer, for at most {@code timeout}. */
-    void awaitAnswers(Duration timeout) {
-      long left = timeout.toNanos();
+    void awaitAnswers(Duration timeout, StopSignal stop) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      boolean stopSeen = false;
       lock.lock();
       try {
-        while (sent - confirmed - refused - returned > 0 && left > 0) {
-          left = done.awaitNanos(left);
+        while (sent - confirmed - refused - returned > 0) {
+          long now = System.nanoTime();
+          if (!stopSeen && stop.isRequested()) {
+            // Ctrl-C: the report must be out within the shutdown's grace.
+            stopSeen = true;
+            deadline = Math.min(deadline, now + STOP_WAIT.toNanos());
+          }
+          if (now >= deadline) return;
+          done.awaitNanos(Math.min(deadline - now, TimeUnit.MILLISECONDS.toNanos(100)));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

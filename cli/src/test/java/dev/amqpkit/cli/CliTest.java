@@ -157,6 +157,11 @@ class CliTest {
         Cli.run("consume", "-v", "--uri", "amqp://guest:guest@127.0.0.1:" + port, "-q", "q");
     assertThat(r.exit()).isEqualTo(Exit.UNREACHABLE);
     assertThat(r.err()).contains("\tat ").contains("ConnectFailedException");
+
+    Cli.Result bundled =
+        Cli.run("consume", "-vq", "q", "--uri", "amqp://guest:guest@127.0.0.1:" + port);
+    assertThat(bundled.exit()).isEqualTo(Exit.UNREACHABLE);
+    assertThat(bundled.err()).as("-v bundled with -q").contains("\tat ");
   }
 
   @Test

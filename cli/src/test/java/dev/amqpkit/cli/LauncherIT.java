@@ -68,6 +68,20 @@ class LauncherIT {
   }
 
   @Test
+  void ctrlCStopsPerfOnTheEmbeddedBrokerWithASummary(@TempDir Path dir) throws Exception {
+    Process perf = start(dir, amqpkit("perf", "--time", "60s"));
+    Path out = dir.resolve("out");
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("    2s "));
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    Run r = finish(dir, perf, Duration.ofSeconds(StopSignal.GRACE_SECONDS + 5));
+    assertThat(r.exit()).isEqualTo(Exit.INTERRUPTED);
+    assertThat(r.out()).containsPattern("(?m)^in [\\d.]+ s \\(stopped\\)").contains("latency ms");
+    // The broker stops after the command's connections, not under them.
+    assertThat(r.err()).doesNotContain("WARN").doesNotContain("could not delete queue");
+  }
+
+  @Test
   void theLauncherSaysHowToBuildWhenTheJarIsMissing(@TempDir Path dir) throws Exception {
     Path copy = dir.resolve("bin/amqpkit");
     Files.createDirectories(copy.getParent());

@@ -11,8 +11,6 @@ import dev.amqpkit.amqp10.Receiver;
 import dev.amqpkit.amqp10.ReceiverOptions;
 import dev.amqpkit.amqp10.Session;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -118,11 +116,15 @@ final class ConsumeCommand implements Callable<Integer> {
     if (prefetch < 1 || prefetch > 65_535)
       throw CommandFailure.usage("--prefetch must be between 1 and 65535");
     if (count != null && count < prefetch) prefetch = (int) (long) count;
-    // --ack requeue holds what it printed until the end: at most --prefetch messages.
+    if (ack == Ack.REQUEUE && count != null) {
+      // It holds what it printed until the end, and the broker sends no more than the prefetch.
+      if (count > 65_535) throw CommandFailure.usage("--ack requeue shows at most 65535 messages");
+      prefetch = (int) (long) count;
+    }
     MessagePrinter printer = new MessagePrinter(io.out(), json);
-    long start = System.nanoTime();
-    long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
     try (BrokerOptions.Target target = broker.resolve(io)) {
+      long start = System.nanoTime(); // after an embedded broker started
+      long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
       long got =
           target.protocol() == Protocol.AMQP_0_9_1
               ? consume091(target, printer, deadline)
@@ -136,7 +138,8 @@ final class ConsumeCommand implements Callable<Integer> {
     BlockingQueue<Delivery> arrived = new LinkedBlockingQueue<>(); // at most --prefetch
     AtomicBoolean cancelled = new AtomicBoolean();
     long got = 0;
-    try (dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit consume")) {
+    try (dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit consume");
+        StopSignal.Registration abort = io.stop().onAbort(connection::close)) {
       Channel channel = connection.openChannel();
       channel.basicQos(prefetch);
       // Deliveries beyond --count (the broker sends up to --prefetch ahead), and those of
@@ -171,7 +174,7 @@ final class ConsumeCommand implements Callable<Integer> {
           break;
         }
         if (ack == Ack.AUTO) channel.basicAck(d.deliveryTag());
-        if (!printer.print(d)) throw outputClosed(got);
+        if (!printer.print(d)) throw outputClosed(got, ack);
         switch (ack) {
           case ACK -> channel.basicAck(d.deliveryTag());
           case REJECT -> channel.basicNack(d.deliveryTag(), Requeue.DISCARD);
@@ -187,9 +190,8 @@ final class ConsumeCommand implements Callable<Integer> {
   private long consume10(BrokerOptions.Target target, MessagePrinter printer, long deadline)
       throws InterruptedException {
     long got = 0;
-    List<dev.amqpkit.amqp10.Delivery> held =
-        new ArrayList<>(); // --ack requeue: released at the end
-    try (dev.amqpkit.amqp10.Connection connection = target.open10()) {
+    try (dev.amqpkit.amqp10.Connection connection = target.open10();
+        StopSignal.Registration abort = io.stop().onAbort(connection::close)) {
       Session session = connection.openSession();
       // With --count or --ack requeue, credit is given by hand so that no message beyond what
       // will be printed (or held) is taken.
@@ -219,11 +221,11 @@ final class ConsumeCommand implements Callable<Integer> {
         if (ack == Ack.AUTO) d.accept();
         if (!printer.print(d.message())) {
           if (ack != Ack.AUTO) d.release();
-          throw outputClosed(got);
+          throw outputClosed(got, ack);
         }
         switch (ack) {
           case ACK -> d.accept();
-          case REQUEUE -> held.add(d);
+          case REQUEUE -> {}
           case REJECT ->
               d.reject(
                   AmqpError.of(
@@ -232,19 +234,23 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         got++;
       }
-      for (dev.amqpkit.amqp10.Delivery d : held) d.release();
+      // --ack requeue: what it printed is still unsettled, and closing the link gives it back.
+      // (Not released one by one: with credit left, a released message comes straight back to
+      // this link; and RabbitMQ 3.10 fails the session on a drain.)
       receiver.close();
     }
     return got;
   }
 
-  private static CommandFailure outputClosed(long printed) {
+  private static CommandFailure outputClosed(long printed, Ack ack) {
     return new CommandFailure(
         Exit.FAILURE,
         "standard output was closed after "
             + printed
-            + " messages; the message it could not"
-            + " take was not acknowledged, and goes back to the queue");
+            + " messages; "
+            + (ack == Ack.AUTO
+                ? "the message it could not take was acknowledged already (--ack auto): lost"
+                : "the message it could not take goes back to the queue"));
   }
 
   /** The next delivery, or null at the deadline, on Ctrl-C, or once {@code open} turns false. */

@@ -66,7 +66,10 @@ final class Failures {
   private static int byCondition(AmqpError error) {
     if (error == null) return Exit.FAILURE;
     Symbol condition = error.condition();
-    if (ErrorConditions.NOT_FOUND.equals(condition)) return Exit.NOT_FOUND;
+    if (ErrorConditions.NOT_FOUND.equals(condition)
+        || ErrorConditions.RESOURCE_DELETED.equals(condition)) {
+      return Exit.NOT_FOUND;
+    }
     if (ErrorConditions.UNAUTHORIZED_ACCESS.equals(condition)) return Exit.ACCESS_REFUSED;
     return Exit.BROKER_REFUSED;
   }

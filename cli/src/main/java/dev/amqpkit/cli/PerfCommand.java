@@ -184,7 +184,8 @@ final class PerfCommand implements Callable<Integer> {
                 to,
                 recover ? Recovery.defaults() : Recovery.disabled(),
                 new PerfStats(producers, confirm > 0),
-                new AtomicReference<>());
+                new AtomicReference<>(),
+                io.stop());
         return run(run, runFor);
       } finally {
         if (generated) deleteQueue(target, name);
@@ -269,14 +270,17 @@ final class PerfCommand implements Callable<Integer> {
       String address,
       Recovery recovery,
       PerfStats stats,
-      AtomicReference<Throwable> failure) {
+      AtomicReference<Throwable> failure,
+      StopSignal stop) {
 
     void failed(Throwable t) {
       failure.compareAndSet(null, t);
     }
 
+    /** A connection that counts its recoveries, closed by force if Ctrl-C finds the run stuck. */
     dev.amqpkit.amqp091.Connection open091(String name) {
       dev.amqpkit.amqp091.Connection c = target.open091(name, recovery);
+      stop.onAbort(c::close);
       c.addListener(
           new dev.amqpkit.amqp091.ConnectionListener() {
             @Override
@@ -289,6 +293,7 @@ final class PerfCommand implements Callable<Integer> {
 
     dev.amqpkit.amqp10.Connection open10() {
       dev.amqpkit.amqp10.Connection c = target.open10(recovery);
+      stop.onAbort(c::close);
       c.addListener(
           new dev.amqpkit.amqp10.ConnectionListener() {
             @Override
@@ -363,9 +368,11 @@ final class PerfCommand implements Callable<Integer> {
       }
     } finally {
       // After Ctrl-C everything must close within the shutdown's grace, summary included.
+      // Producers first: consumers then see no more messages coming.
       long closeBy = stopDeadline(CLOSE);
       for (Producer p : producerList) p.stop();
-      for (Client c : clients) c.close(closeBy);
+      for (Producer p : producerList) p.close(closeBy);
+      for (Client c : clients) if (!(c instanceof Producer)) c.close(closeBy);
     }
     boolean stopped = io.stop().isRequested();
     reporter.summary(System.nanoTime() - start, stopped);
@@ -448,8 +455,12 @@ final class PerfCommand implements Callable<Integer> {
       }
     }
 
+    private boolean stopping() {
+      return stopped || io.stop().isRequested();
+    }
+
     private boolean more(long sequence) {
-      return !stopped && (count == null ? sequence < Integer.MAX_VALUE : sequence < count);
+      return !stopping() && (count == null ? sequence < Integer.MAX_VALUE : sequence < count);
     }
 
     private void run() {
@@ -468,9 +479,8 @@ final class PerfCommand implements Callable<Integer> {
         Channel channel = c.openChannel();
         if (confirm > 0) channel.confirmSelect(confirm);
         byte[] body = new byte[size]; // the client copies it: reused
-        Pacer pacer = new Pacer(rate);
-        for (long sequence = 0; more(sequence); sequence++) {
-          pacer.await();
+        Pacer pacer = new Pacer(rate, this::stopping);
+        for (long sequence = 0; more(sequence) && pacer.await(); sequence++) {
           run.stats().stamp(body, id, sequence);
           if (confirm > 0) {
             long s = sequence;
@@ -494,9 +504,8 @@ final class PerfCommand implements Callable<Integer> {
         if (confirm > 0) options.maxInFlight(confirm);
         else options.settleMode(SenderSettleMode.SETTLED);
         Sender sender = session.openSender(options.build());
-        Pacer pacer = new Pacer(rate);
-        for (long sequence = 0; more(sequence); sequence++) {
-          pacer.await();
+        Pacer pacer = new Pacer(rate, this::stopping);
+        for (long sequence = 0; more(sequence) && pacer.await(); sequence++) {
           byte[] body = new byte[size]; // the message keeps it: one each
           run.stats().stamp(body, id, sequence);
           if (confirm > 0) {
@@ -558,9 +567,11 @@ final class PerfCommand implements Callable<Integer> {
     private dev.amqpkit.amqp091.Connection connection;
     private Channel channel;
     // Guarded by acks: the handler and close both acknowledge, and a tag acknowledged twice
-    // would close the channel.
+    // would close the channel. Once closing, the handler acknowledges nothing more: what it
+    // still gets goes back to the queue.
     private long lastTag;
     private long ackedUpTo;
+    private boolean closing;
 
     Consumer091(Run run) {
       this.run = run;
@@ -587,6 +598,7 @@ final class PerfCommand implements Callable<Integer> {
             public void handle(Delivery d) {
               run.stats().received(d.body());
               synchronized (acks) {
+                if (closing) return;
                 lastTag = d.deliveryTag();
                 if (lastTag - ackedUpTo >= ackEvery) ackUpTo(lastTag);
               }
@@ -607,19 +619,20 @@ final class PerfCommand implements Callable<Integer> {
     }
 
     private void ackUpTo(long tag) {
-      channel.basicAckUpTo(tag);
-      ackedUpTo = tag;
+      try {
+        channel.basicAckUpTo(tag);
+        ackedUpTo = tag;
+      } catch (RuntimeException e) {
+        // The channel failed: the run hears of it from the connection; the broker requeues.
+      }
     }
 
     @Override
     public void close(long deadline) {
       if (connection == null) return;
-      try {
-        synchronized (acks) {
-          if (lastTag > ackedUpTo && channel.isOpen()) ackUpTo(lastTag);
-        }
-      } catch (RuntimeException e) {
-        // Closing: what was not acknowledged goes back to the queue.
+      synchronized (acks) {
+        closing = true;
+        if (lastTag > ackedUpTo && channel.isOpen()) ackUpTo(lastTag);
       }
       connection.close();
     }
@@ -674,6 +687,11 @@ final class PerfCommand implements Callable<Integer> {
         thread.join(millisUntil(deadline));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      try {
+        if (receiver != null) receiver.close(); // sends the settlements still batched
+      } catch (RuntimeException e) {
+        // The link or connection failed: what was not settled goes back to the queue.
       }
       if (connection != null) connection.close();
     }

@@ -189,7 +189,8 @@ final class PublishCommand implements Callable<Integer> {
     String key = queue != null ? queue : routingKey == null ? "" : routingKey;
     // The input first: a file that cannot be read is found before connecting.
     try (Bodies bodies = bodies();
-        dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit publish")) {
+        dev.amqpkit.amqp091.Connection connection = target.open091("amqpkit publish");
+        StopSignal.Registration abort = io.stop().onAbort(connection::close)) {
       Channel channel = connection.openChannel();
       CountDownLatch closed = new CountDownLatch(1);
       channel.addListener(
@@ -206,10 +207,8 @@ final class PublishCommand implements Callable<Integer> {
             }
           });
       if (confirm) channel.confirmSelect(WINDOW);
-      Pacer pacer = new Pacer(rate);
-      for (byte[] next = bodies.next(); next != null; next = bodies.next()) {
-        if (stopped(tally)) break;
-        pacer.await();
+      Pacer pacer = new Pacer(rate, io.stop()::isRequested);
+      for (byte[] next = bodies.next(); next != null && pacer.await(); next = bodies.next()) {
         if (!confirm) {
           if (mandatory) channel.basicPublishMandatory(exchange, key, properties, next);
           else channel.basicPublish(exchange, key, properties, next);
@@ -224,6 +223,7 @@ final class PublishCommand implements Callable<Integer> {
         f.whenComplete((ok, failure) -> tally.answered(failure));
       }
       if (confirm) tally.awaitAnswers(timeout, io.stop());
+      tally.stopped = io.stop().isRequested();
       if (!confirm && mandatory) {
         // Without confirms, a round trip (a harmless basic.qos) makes sure the broker's returns
         // were read: they come before its reply. Their callbacks are queued by then, ahead of
@@ -243,31 +243,25 @@ final class PublishCommand implements Callable<Integer> {
   private String publish10(BrokerOptions.Target target, Tally tally) throws IOException {
     Message.Builder template = message.message10();
     try (Bodies bodies = bodies();
-        dev.amqpkit.amqp10.Connection connection = target.open10()) {
+        dev.amqpkit.amqp10.Connection connection = target.open10();
+        StopSignal.Registration abort = io.stop().onAbort(connection::close)) {
       Session session = connection.openSession();
       SenderOptions.Builder options = SenderOptions.builder().address(address);
       // Without confirms, every message goes settled: the link says so when it attaches.
       if (!confirm) options.settleMode(SenderSettleMode.SETTLED);
       Sender sender = session.openSender(options.build());
-      Pacer pacer = new Pacer(rate);
-      for (byte[] next = bodies.next(); next != null; next = bodies.next()) {
-        if (stopped(tally)) break;
-        pacer.await();
+      Pacer pacer = new Pacer(rate, io.stop()::isRequested);
+      for (byte[] next = bodies.next(); next != null && pacer.await(); next = bodies.next()) {
         Message m = template.data(next).build();
         CompletableFuture<?> f = sender.send(m, !confirm);
         tally.sent();
         if (confirm) f.whenComplete((outcome, failure) -> tally.answered(failure));
       }
       if (confirm) tally.awaitAnswers(timeout, io.stop());
+      tally.stopped = io.stop().isRequested();
       sender.close();
     }
     return "address '" + address + "'";
-  }
-
-  private boolean stopped(Tally tally) {
-    if (!io.stop().isRequested()) return false;
-    tally.stopped = true;
-    return true;
   }
 
   private static void awaitQuietly(CountDownLatch latch, Duration wait) {
@@ -308,16 +302,23 @@ final class PublishCommand implements Callable<Integer> {
               + (c.firstReturn() == null ? "" : " (" + c.firstReturn() + ")"));
       return Exit.NOT_FOUND;
     }
+    if (c.error() != null) {
+      // The channel, link or connection failed: the broker's reason decides the exit code.
+      CommandFailure f = Failures.describe(c.error());
+      io.say(f.getMessage());
+      return f.exitCode();
+    }
     if (confirm && (c.refused() > 0 || c.unanswered() > 0)) {
-      io.say(c + (c.firstFailure() == null ? "" : "; first: " + c.firstFailure()));
+      io.say(c + (c.firstRefusal() == null ? "" : "; first: " + c.firstRefusal()));
       return Exit.NOT_CONFIRMED;
     }
     return Exit.OK;
   }
 
   /**
-   * What became of the messages sent, counted from the futures' and listeners' threads. A message
-   * whose future failed because the channel or connection did is unanswered, not refused.
+   * What became of the messages sent, counted from the futures' and listeners' threads: confirmed,
+   * refused (nacked, rejected, released), returned unroutable, or failed with their channel, link
+   * or connection, which is an answer too (none will come).
    */
   private static final class Tally {
     private final ReentrantLock lock = new ReentrantLock();
@@ -326,8 +327,10 @@ final class PublishCommand implements Callable<Integer> {
     private long confirmed;
     private long refused;
     private long returned;
+    private long failed;
     private String firstReturn;
-    private String firstFailure;
+    private String firstRefusal;
+    private Throwable error;
     volatile boolean stopped;
 
     /** The counts at one moment. */
@@ -336,11 +339,13 @@ final class PublishCommand implements Callable<Integer> {
         long confirmed,
         long refused,
         long returned,
+        long failed,
         String firstReturn,
-        String firstFailure,
+        String firstRefusal,
+        Throwable error,
         boolean stopped) {
       long unanswered() {
-        return Math.max(0, sent - confirmed - refused - returned);
+        return Math.max(0, sent - confirmed - refused - returned - failed);
       }
 
       @Override
@@ -348,6 +353,7 @@ final class PublishCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder().append(confirmed).append(" confirmed");
         if (refused > 0) s.append(", ").append(refused).append(" refused");
         if (returned > 0) s.append(", ").append(returned).append(" returned");
+        if (failed > 0) s.append(", ").append(failed).append(" failed");
         if (unanswered() > 0) s.append(", ").append(unanswered()).append(" unanswered");
         return s.toString();
       }
@@ -378,12 +384,15 @@ final class PublishCommand implements Callable<Integer> {
             ReturnedMessage m = r.returned();
             firstReturn = m.replyCode() + " " + m.replyText();
           }
-        } else if (t instanceof PublishNackedException || t instanceof MessageRefusedException) {
+        } else if (t instanceof PublishNackedException) {
           refused++;
-          if (firstFailure == null) firstFailure = describe(t);
-        } else if (firstFailure == null) {
-          // The connection or channel failed: the message stays unanswered.
-          firstFailure = describe(t);
+          if (firstRefusal == null) firstRefusal = "nacked by the broker";
+        } else if (t instanceof MessageRefusedException m) {
+          refused++;
+          if (firstRefusal == null) firstRefusal = "refused by the receiver: " + m.outcome();
+        } else {
+          failed++;
+          if (error == null) error = t;
         }
         done.signalAll();
       } finally {
@@ -391,16 +400,18 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
 
-    /** Waits until every message sent has its answer, for at most {@code timeout}. */
+    /**
+     * Waits until every message sent has its answer, for at most {@code timeout}, and for at most
+     * {@link #STOP_WAIT} more once a stop was requested.
+     */
     void awaitAnswers(Duration timeout, StopSignal stop) {
       long deadline = System.nanoTime() + timeout.toNanos();
       boolean stopSeen = false;
       lock.lock();
       try {
-        while (sent - confirmed - refused - returned > 0) {
+        while (sent - confirmed - refused - returned - failed > 0) {
           long now = System.nanoTime();
           if (!stopSeen && stop.isRequested()) {
-            // Ctrl-C: the report must be out within the shutdown's grace.
             stopSeen = true;
             deadline = Math.min(deadline, now + STOP_WAIT.toNanos());
           }
@@ -417,16 +428,11 @@ final class PublishCommand implements Callable<Integer> {
     Counts counts() {
       lock.lock();
       try {
-        return new Counts(sent, confirmed, refused, returned, firstReturn, firstFailure, stopped);
+        return new Counts(
+            sent, confirmed, refused, returned, failed, firstReturn, firstRefusal, error, stopped);
       } finally {
         lock.unlock();
       }
-    }
-
-    private static String describe(Throwable t) {
-      if (t instanceof PublishNackedException) return "nacked by the broker";
-      if (t instanceof MessageRefusedException m) return "refused by the receiver: " + m.outcome();
-      return Failures.describe(t).getMessage();
     }
   }
 
@@ -442,7 +448,7 @@ final class PublishCommand implements Callable<Integer> {
 
   private Bodies bodies() throws IOException {
     if (lines) {
-      InputStream in = file != null ? open(file) : io.in();
+      InputStream in = file != null ? open(file) : new StoppableInput(io.in(), io.stop());
       return new LineBodies(new BufferedInputStream(in), file != null);
     }
     byte[] one;
@@ -451,7 +457,7 @@ final class PublishCommand implements Callable<Integer> {
       try (InputStream in = open(file)) {
         one = readAll(in, file.toString());
       }
-    } else one = readAll(io.in(), "standard input");
+    } else one = readAll(new StoppableInput(io.in(), io.stop()), "standard input");
     int times = count == null ? 1 : count;
     return new Bodies() {
       int left = times;

@@ -3,6 +3,7 @@ package dev.amqpkit.cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,11 @@ final class Cli {
 
   /** Runs with standard output going to {@code out}; the result holds what it kept. */
   static Result run(byte[] stdin, StopSignal stop, OutputStream out, String... args) {
+    return run(new ByteArrayInputStream(stdin), stop, out, args);
+  }
+
+  /** Runs with this standard input, and standard output going to {@code out}. */
+  static Result run(InputStream stdin, StopSignal stop, OutputStream out, String... args) {
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     OutputStream both =
         new OutputStream() {
@@ -55,7 +61,7 @@ final class Cli {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io =
         new Io(
-            new ByteArrayInputStream(stdin),
+            stdin,
             new PrintStream(both, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             stop);

@@ -258,7 +258,7 @@ class CliIT {
     awaitReady(broker, queue, 3);
 
     Cli.Result tooFew =
-        Cli.run("consume", "--uri", broker.uri(), "-q", queue, "-n", "10", "--timeout", "1s");
+        Cli.run("consume", "--uri", broker.uri(), "-q", queue, "-n", "10", "--timeout", "3s");
     assertThat(tooFew.exit()).as(tooFew.toString()).isEqualTo(Exit.TIMEOUT);
     assertThat(tooFew.out()).isEqualTo("m\nm\nm\n");
     assertThat(tooFew.err())
@@ -278,7 +278,7 @@ class CliIT {
 
     // requeue: a look at each message once; all stay.
     Cli.Result look =
-        Cli.run("consume", "--uri", u, "-q", queue, "--ack", "requeue", "--timeout", "1s");
+        Cli.run("consume", "--uri", u, "-q", queue, "--ack", "requeue", "--timeout", "3s");
     assertThat(look.exit()).as(look.toString()).isZero();
     assertThat(look.out()).isEqualTo("a\nb\nc\n");
     awaitReady(broker, queue, 3);
@@ -293,6 +293,101 @@ class CliIT {
     awaitReady(broker, queue, 1);
     assertThat(Cli.run("consume", "--uri", u, "-q", queue, "-n", "1").out()).isEqualTo("c\n");
     assertThat(broker.admin().messageCount(queue)).isZero();
+  }
+
+  @Test
+  void requeueWithACountAboveThePrefetchShowsThemAll(RabbitMq broker) {
+    String queue = broker.queueName("cli-look-count");
+    broker.admin().declareQueue(queue);
+    assertThat(
+            Cli.run(
+                    "a\nb\nc".getBytes(UTF_8),
+                    "publish",
+                    "--uri",
+                    broker.uri(),
+                    "-q",
+                    queue,
+                    "--lines")
+                .exit())
+        .isZero();
+    Cli.Result look =
+        Cli.run(
+            "consume",
+            "--uri",
+            broker.uri(),
+            "-q",
+            queue,
+            "--ack",
+            "requeue",
+            "-n",
+            "3",
+            "--prefetch",
+            "1",
+            "--timeout",
+            "10s");
+    assertThat(look.exit()).as(look.toString()).isZero();
+    assertThat(look.out()).isEqualTo("a\nb\nc\n");
+    awaitReady(broker, queue, 3);
+  }
+
+  @Test
+  void ctrlCEndsASlowRateAndAWaitForInputAtOnce(RabbitMq broker) throws Exception {
+    String queue = broker.queueName("cli-stop-wait");
+    broker.admin().declareQueue(queue);
+    StopSignal slow = stopAfter(1_000);
+    long start = System.nanoTime();
+    Cli.Result paced =
+        Cli.run(
+            new byte[0],
+            slow,
+            "publish",
+            "--uri",
+            broker.uri(),
+            "-q",
+            queue,
+            "-b",
+            "m",
+            "-n",
+            "5",
+            "--rate",
+            "0.05");
+    assertThat(paced.exit()).as(paced.toString()).isEqualTo(Exit.INTERRUPTED);
+    assertThat(paced.out()).contains("published 1 message").contains("1 confirmed (stopped)");
+
+    java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(typing);
+    typing.write("typed\n".getBytes(UTF_8));
+    typing.flush();
+    Cli.Result waiting =
+        Cli.run(
+            stdin,
+            stopAfter(1_500),
+            new java.io.ByteArrayOutputStream(),
+            "publish",
+            "--uri",
+            broker.uri(),
+            "-q",
+            queue,
+            "--lines");
+    assertThat(waiting.exit()).as(waiting.toString()).isEqualTo(Exit.INTERRUPTED);
+    assertThat(waiting.out()).contains("published 1 message").contains("(stopped)");
+    assertThat(System.nanoTime() - start).isLessThan(15_000_000_000L);
+    awaitReady(broker, queue, 2);
+    typing.close();
+  }
+
+  private static StopSignal stopAfter(long millis) {
+    StopSignal stop = new StopSignal();
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            Thread.sleep(millis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          stop.request();
+        });
+    return stop;
   }
 
   @Test
@@ -360,7 +455,12 @@ class CliIT {
     CompletableFuture<Cli.Result> consume =
         CompletableFuture.supplyAsync(
             () -> Cli.run("consume", "--uri", broker.uri(), "-q", queue, "--timeout", "60s"));
-    Thread.sleep(1_500);
+    try (dev.amqpkit.amqp091.Connection c = dev.amqpkit.amqp091.Connection.open(broker.uri())) {
+      dev.amqpkit.amqp091.Channel ch = c.openChannel();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> ch.queueDeclarePassive(queue).consumerCount() == 1);
+    }
     broker.admin().deleteQueue(queue);
     Cli.Result r = consume.get(20, TimeUnit.SECONDS);
     assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.NOT_FOUND);
@@ -473,8 +573,12 @@ class CliIT {
         .isLessThan(2 + StopSignal.GRACE_SECONDS);
     assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.INTERRUPTED);
     String summary = summaryOf(r);
-    assertThat(summary).contains("\"stopped\":true").contains("\"lost\":0");
+    assertThat(summary).contains("\"stopped\":true");
+    // Stopped early: what the broker took and no consumer had yet is "not received", not lost.
+    assertThat(field(summary, "not_received")).isNotNegative();
     assertThat(field(summary, "sent")).isPositive();
+    assertThat(field(summary, "received") - field(summary, "duplicates"))
+        .isLessThanOrEqualTo(field(summary, "sent"));
   }
 
   @Test
@@ -567,6 +671,14 @@ class CliIT {
             "10s");
     assertThat(consume10.exit()).as(consume10.toString()).isEqualTo(Exit.NOT_FOUND);
     assertThat(consume10.err().lines()).singleElement().asString().contains("amqp:not-found");
+
+    long start = System.nanoTime();
+    Cli.Result noExchange =
+        Cli.run("publish", "--uri", broker.uri(), "--exchange", missing, "-k", "k", "-b", "x");
+    assertThat(noExchange.exit()).as(noExchange.toString()).isEqualTo(Exit.NOT_FOUND);
+    assertThat(noExchange.err()).contains("404 NOT_FOUND");
+    assertThat(noExchange.out()).contains("1 failed");
+    assertThat(System.nanoTime() - start).as("not the confirm timeout").isLessThan(10_000_000_000L);
 
     Cli.Result passive =
         Cli.run("topology", "declare-queue", "--uri", broker.uri(), "--passive", missing);

@@ -80,6 +80,18 @@ class MessageTest {
   }
 
   @Test
+  void anAnnotationKeyedByAStringReadsAsASymbol() {
+    // message-annotations {"x-stream-offset" (a string, as RabbitMQ 3.10 sends it): 5}, data "A"
+    byte[] bytes =
+        java.util.HexFormat.of()
+            .parseHex("005372c11402a10f782d73747265616d2d6f6666736574540500537" + "5a00141");
+    Message m = Message.decode(bytes);
+    assertThat(m.messageAnnotations())
+        .containsExactly(Map.entry(dev.amqpkit.amqp10.types.Symbol.valueOf("x-stream-offset"), 5));
+    assertThat(m.bodyBytes()).containsExactly('A');
+  }
+
+  @Test
   void defaultsAreThoseOfTheSpecification() {
     Message m = Message.ofData(new byte[0]);
 

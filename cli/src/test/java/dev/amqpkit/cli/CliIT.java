@@ -909,6 +909,24 @@ class CliIT {
   }
 
   @Test
+  void perfRunsOnRabbitMqsQueueTypes(RabbitMq broker) {
+    // A stream over 1.0 meets RabbitMQ 3.10's string-keyed x-stream-offset annotation.
+    for (List<String> args :
+        List.of(
+            List.of("--uri", broker.uri(), "--queue-type", "quorum"),
+            List.of("--uri", broker.uri(), "--queue-type", "stream"),
+            List.of("--protocol", "1.0", "--uri", uri10(broker), "--queue-type", "stream"))) {
+      List<String> all = new java.util.ArrayList<>(List.of("perf", "-C", "2000", "--json"));
+      all.addAll(args);
+      Cli.Result r = Cli.run(all.toArray(String[]::new));
+      assertThat(r.exit()).as(args + "\n" + r).isZero();
+      String summary = summaryOf(r);
+      assertThat(field(summary, "received")).as(args.toString()).isEqualTo(2000);
+      assertThat(field(summary, "lost")).isZero();
+    }
+  }
+
+  @Test
   void perfPrintsALineASecondAndATextSummary(RabbitMq broker) {
     Cli.Result r =
         Cli.run(

@@ -240,19 +240,32 @@ final class FieldReader {
   // --------------------------------------------------------------- restricted described types
 
   /**
-   * Reads the value of an annotations section: a map whose keys are symbols or ulongs.
+   * Reads the value of an annotations section: a map whose keys are symbols or ulongs. A string key
+   * is read as the symbol it should have been: RabbitMQ 3.10 sends {@code x-stream-offset} as a
+   * string.
    *
    * @throws DecodeException if {@code described} is not such a map
    */
   static Map<Object, Object> annotations(Object described, String type) {
     Map<Object, Object> map = map(described, type);
+    boolean strings = false;
     for (Object key : map.keySet()) {
-      if (!(key instanceof Symbol) && !(key instanceof UnsignedLong)) {
+      if (key instanceof String) {
+        strings = true;
+      } else if (!(key instanceof Symbol) && !(key instanceof UnsignedLong)) {
         throw new DecodeException(
             type + " is a map with symbol or ulong keys, but has the key " + found(key), -1);
       }
     }
-    return map;
+    if (!strings) return map;
+    Map<Object, Object> symbols = new java.util.LinkedHashMap<>();
+    for (Map.Entry<Object, Object> e : map.entrySet()) {
+      Object key = e.getKey() instanceof String k ? Symbol.valueOf(k) : e.getKey();
+      if (symbols.putIfAbsent(key, e.getValue()) != null) {
+        throw new DecodeException(type + " has the key " + found(key) + " twice", -1);
+      }
+    }
+    return symbols;
   }
 
   /**

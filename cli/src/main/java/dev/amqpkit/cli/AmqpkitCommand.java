@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       ConsumeCommand.class,
       PerfCommand.class,
       TopologyCommand.class,
+      BrokerCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     description = {

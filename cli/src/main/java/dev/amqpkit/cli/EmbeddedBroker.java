@@ -36,7 +36,7 @@ final class EmbeddedBroker implements AutoCloseable {
           "users": [{"name": "guest", "type": "managed", "password": "guest"}]
         }],
         "ports": [{
-          "name": "AMQP", "port": "0", "bindingAddress": "127.0.0.1",
+          "name": "AMQP", "port": "${amqpkit.port}", "bindingAddress": "127.0.0.1",
           "authenticationProvider": "plain",
           "virtualhostaliases": [
             {"name": "nameAlias", "type": "nameAlias"},
@@ -61,8 +61,26 @@ final class EmbeddedBroker implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a broker; blocks until it listens. */
+  /** Starts a broker on a free port; blocks until it listens. */
   static EmbeddedBroker start() {
+    return start(0);
+  }
+
+  /**
+   * Starts a broker on this port of 127.0.0.1 (0: a free one); blocks until it listens.
+   *
+   * @throws CommandFailure if it cannot start, the port being in use, say
+   */
+  static EmbeddedBroker start(int port) {
+    if (port != 0) {
+      try (java.net.ServerSocket probe =
+          new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        probe.setReuseAddress(true);
+      } catch (IOException e) {
+        throw new CommandFailure(
+            Exit.FAILURE, "port " + port + " of 127.0.0.1 is in use: try another --port, or 0", e);
+      }
+    }
     Path work;
     try {
       work = Files.createTempDirectory("amqpkit-broker-");
@@ -81,6 +99,7 @@ final class EmbeddedBroker implements AutoCloseable {
             });
     Map<String, String> context = new HashMap<>();
     context.put("qpid.work_dir", work.toString());
+    context.put("amqpkit.port", Integer.toString(port));
     context.put("qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}");
     // RabbitMQ's queue arguments are ignored rather than refused (they close the connection).
     context.put("queue.behaviourOnUnknownDeclareArgument", "IGNORE");
@@ -93,12 +112,14 @@ final class EmbeddedBroker implements AutoCloseable {
       launcher.startup(attributes);
       Broker<?> broker = broker(system.get());
       detachShutdownHook(broker);
-      int port = -1;
+      int bound = -1;
       for (Port<?> p : broker.getPorts()) {
-        if ("AMQP".equals(p.getName())) port = p.getBoundPort();
+        if ("AMQP".equals(p.getName())) bound = p.getBoundPort();
       }
-      if (port <= 0) throw new IllegalStateException("the embedded broker opened no AMQP port");
-      return new EmbeddedBroker(launcher, work, port);
+      if (bound <= 0) {
+        throw new IllegalStateException("it could not listen on port " + port + " of 127.0.0.1");
+      }
+      return new EmbeddedBroker(launcher, work, bound);
     } catch (Exception e) {
       try {
         launcher.shutdown();

@@ -52,10 +52,16 @@ public final class Main {
     return cli.execute(args);
   }
 
-  /** slf4j-simple to stderr: warnings only, unless --verbose; a system property set wins. */
+  /**
+   * slf4j-simple to stderr: warnings only, and nothing from the embedded broker (the command
+   * reports its failures itself), unless --verbose; a system property set wins.
+   */
   private static void configureLogging(boolean verbose) {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.qpid") == null && !verbose) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.qpid", "off");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
   }

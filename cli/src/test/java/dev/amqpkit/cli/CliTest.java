@@ -37,7 +37,8 @@ class CliTest {
         "topology unbind",
         "topology purge-queue",
         "topology delete-queue",
-        "topology delete-exchange"
+        "topology delete-exchange",
+        "broker"
       })
   void everySubcommandHasHelp(String command) {
     List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
@@ -216,6 +217,21 @@ class CliTest {
         Cli.run("publish", "--uri", "amqp://h", "-q", "q", "--cacert", "/nonexistent.pem");
     assertThat(cacert.exit()).isEqualTo(Exit.USAGE);
     assertThat(cacert.err()).contains("--cacert is for an amqps:// --uri");
+  }
+
+  @Test
+  void theBrokerCommandSaysWhenItsPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Cli.Result r = Cli.run("broker", "--port", Integer.toString(taken.getLocalPort()));
+      assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.FAILURE);
+      assertThat(r.err().lines())
+          .containsExactly(
+              "amqpkit: port "
+                  + taken.getLocalPort()
+                  + " of 127.0.0.1 is in use: try another"
+                  + " --port, or 0");
+    }
+    assertThat(Cli.run("broker", "--port", "70000").exit()).isEqualTo(Exit.USAGE);
   }
 
   @Test

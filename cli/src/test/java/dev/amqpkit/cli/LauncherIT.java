@@ -86,6 +86,43 @@ class LauncherIT {
   }
 
   @Test
+  void theBrokerCommandServesOtherCommandsUntilCtrlC(@TempDir Path dir) throws Exception {
+    Process broker = start(dir, amqpkit("broker", "--port", "0"));
+    Path out = dir.resolve("out");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.readString(out).startsWith("amqp://127.0.0.1:"));
+    String uri = Files.readString(out).trim().replace("amqp://", "amqp://guest:guest@");
+
+    // Messages outlive the commands that sent them, for as long as the broker runs.
+    assertThat(Cli.run("topology", "declare-queue", "--uri", uri, "shared").exit()).isZero();
+    assertThat(Cli.run("publish", "--uri", uri, "-q", "shared", "-b", "kept").exit()).isZero();
+    Cli.Result consumed =
+        Cli.run(
+            "consume",
+            "--protocol",
+            "1.0",
+            "--uri",
+            uri,
+            "-a",
+            "shared",
+            "-n",
+            "1",
+            "--timeout",
+            "20s");
+    assertThat(consumed.exit()).as(consumed.toString()).isZero();
+    assertThat(consumed.out()).isEqualTo("kept\n");
+
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(broker.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    Run r = finish(dir, broker, Duration.ofSeconds(StopSignal.GRACE_SECONDS + 5));
+    assertThat(r.exit()).isEqualTo(Exit.INTERRUPTED);
+    assertThat(r.err()).contains("listens at amqp://127.0.0.1:").doesNotContain("Exception");
+    Cli.Result after = Cli.run("consume", "--uri", uri, "-q", "shared", "-n", "1");
+    assertThat(after.exit()).as("stopped with the command").isEqualTo(Exit.UNREACHABLE);
+  }
+
+  @Test
   void theLauncherSaysHowToBuildWhenTheJarIsMissing(@TempDir Path dir) throws Exception {
     Path copy = dir.resolve("bin/amqpkit");
     Files.createDirectories(copy.getParent());

@@ -54,6 +54,19 @@ public final class Amqp10SideBySide {
     }
   }
 
+  /** Where a queue is: RabbitMQ's {@code /amq/queue/NAME}, or {@code --address-prefix}'s. */
+  private static String addressPrefix = "/amq/queue/";
+
+  /**
+   * Whether ProtonJ2 numbers its delivery tags instead of reusing pooled ones: Apache Qpid Broker-J
+   * refuses a tag it still considers in use, which ProtonJ2's pooled tags can be.
+   */
+  private static boolean sequentialTags;
+
+  static String address(String queue) {
+    return addressPrefix + queue;
+  }
+
   public static void main(String[] args) throws Exception {
     // ProtonJ2 logs every connection at INFO.
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.qpid.protonj2", "warn");
@@ -67,6 +80,8 @@ public final class Amqp10SideBySide {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--scale" -> scale = Double.parseDouble(args[++i]);
         case "--cases" -> wanted = Arrays.asList(args[++i].split(","));
+        case "--address-prefix" -> addressPrefix = args[++i];
+        case "--protonj2-sequential-tags" -> sequentialTags = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -191,7 +206,7 @@ public final class Amqp10SideBySide {
             c.openSession()
                 .openSender(
                     dev.amqpkit.amqp10.SenderOptions.builder()
-                        .address("/amq/queue/" + queue)
+                        .address(address(queue))
                         .maxInFlight(inFlight)
                         .build());
         dev.amqpkit.amqp10.Message message = dev.amqpkit.amqp10.Message.ofData(new byte[size]);
@@ -214,9 +229,7 @@ public final class Amqp10SideBySide {
         dev.amqpkit.amqp10.Session session = c.openSession();
         m.start();
         dev.amqpkit.amqp10.ReceiverOptions.Builder options =
-            dev.amqpkit.amqp10.ReceiverOptions.builder()
-                .address("/amq/queue/" + queue)
-                .credit(credit);
+            dev.amqpkit.amqp10.ReceiverOptions.builder().address(address(queue)).credit(credit);
         if (batched) options.dispositionBatch(100, Duration.ofMillis(10));
         dev.amqpkit.amqp10.Receiver receiver = session.openReceiver(options.build());
         for (int i = 0; i < count; i++) {
@@ -262,7 +275,14 @@ public final class Amqp10SideBySide {
     public long send(String uri, String queue, int count, int size, int inFlight, Measured m)
         throws Exception {
       try (org.apache.qpid.protonj2.client.Connection c = connect(uri)) {
-        org.apache.qpid.protonj2.client.Sender sender = c.openSender("/amq/queue/" + queue);
+        org.apache.qpid.protonj2.client.SenderOptions options =
+            new org.apache.qpid.protonj2.client.SenderOptions();
+        if (sequentialTags) {
+          options.deliveryTagGeneratorSupplier(
+              org.apache.qpid.protonj2.engine.impl.ProtonDeliveryTagGenerator.BUILTIN.SEQUENTIAL
+                  ::createGenerator);
+        }
+        org.apache.qpid.protonj2.client.Sender sender = c.openSender(address(queue), options);
         sender.openFuture().get(30, TimeUnit.SECONDS);
         byte[] body = new byte[size];
         ArrayDeque<org.apache.qpid.protonj2.client.Tracker> window = new ArrayDeque<>(inFlight);
@@ -288,7 +308,7 @@ public final class Amqp10SideBySide {
         m.start();
         org.apache.qpid.protonj2.client.Receiver receiver =
             c.openReceiver(
-                "/amq/queue/" + queue,
+                address(queue),
                 new org.apache.qpid.protonj2.client.ReceiverOptions()
                     .creditWindow(credit)
                     .autoAccept(false));

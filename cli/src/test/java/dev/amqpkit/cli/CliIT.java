@@ -127,6 +127,23 @@ class CliIT {
     assertThat(broker.admin().messageCount(queue)).isZero();
   }
 
+  /** A queue of this test holding these bodies, published through the command, one a line. */
+  private static String queueWith(RabbitMq broker, String hint, String... bodies) {
+    String queue = broker.queueName(hint);
+    broker.admin().declareQueue(queue);
+    Cli.Result published =
+        Cli.run(
+            String.join("\n", bodies).getBytes(UTF_8),
+            "publish",
+            "--uri",
+            broker.uri(),
+            "-q",
+            queue,
+            "--lines");
+    assertThat(published.exit()).as(published.toString()).isZero();
+    return queue;
+  }
+
   /**
    * Waits for the queue to hold {@code n} ready messages: a broker requeues a closed consumer's
    * unacknowledged messages a moment after the close.
@@ -268,13 +285,8 @@ class CliIT {
 
   @Test
   void ackModesDecideWhatStaysInTheQueue(RabbitMq broker) {
-    String queue = broker.queueName("cli-ack");
-    broker.admin().declareQueue(queue);
+    String queue = queueWith(broker, "cli-ack", "a", "b", "c");
     String u = broker.uri();
-    assertThat(
-            Cli.run("a\nb\nc".getBytes(UTF_8), "publish", "--uri", u, "-q", queue, "--lines")
-                .exit())
-        .isZero();
 
     // requeue: a look at each message once; all stay.
     Cli.Result look =
@@ -297,19 +309,7 @@ class CliIT {
 
   @Test
   void requeueWithACountAboveThePrefetchShowsThemAll(RabbitMq broker) {
-    String queue = broker.queueName("cli-look-count");
-    broker.admin().declareQueue(queue);
-    assertThat(
-            Cli.run(
-                    "a\nb\nc".getBytes(UTF_8),
-                    "publish",
-                    "--uri",
-                    broker.uri(),
-                    "-q",
-                    queue,
-                    "--lines")
-                .exit())
-        .isZero();
+    String queue = queueWith(broker, "cli-look-count", "a", "b", "c");
     Cli.Result look =
         Cli.run(
             "consume",
@@ -392,19 +392,7 @@ class CliIT {
 
   @Test
   void requeueLooksAtMessagesOver10Too(RabbitMq broker) {
-    String queue = broker.queueName("cli-look10");
-    broker.admin().declareQueue(queue);
-    assertThat(
-            Cli.run(
-                    "a\nb\nc".getBytes(UTF_8),
-                    "publish",
-                    "--uri",
-                    broker.uri(),
-                    "-q",
-                    queue,
-                    "--lines")
-                .exit())
-        .isZero();
+    String queue = queueWith(broker, "cli-look10", "a", "b", "c");
     Cli.Result look =
         Cli.run(
             "consume",
@@ -425,13 +413,8 @@ class CliIT {
 
   @Test
   void aClosedOutputStopsConsumeAndLosesNothing(RabbitMq broker) {
-    String queue = broker.queueName("cli-pipe-closed");
-    broker.admin().declareQueue(queue);
+    String queue = queueWith(broker, "cli-pipe-closed", "a", "b", "c", "d");
     String u = broker.uri();
-    assertThat(
-            Cli.run("a\nb\nc\nd".getBytes(UTF_8), "publish", "--uri", u, "-q", queue, "--lines")
-                .exit())
-        .isZero();
     for (List<String> protocol :
         List.of(
             List.of("--uri", u, "-q", queue),

@@ -73,9 +73,10 @@ final class EmbeddedBroker implements AutoCloseable {
    */
   static EmbeddedBroker start(int port) {
     if (port != 0) {
+      // Said plainly here, rather than as the broker's port failing to activate.
       try (java.net.ServerSocket probe =
           new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-        probe.setReuseAddress(true);
+        probe.getLocalPort(); // bound: free
       } catch (IOException e) {
         throw new CommandFailure(
             Exit.FAILURE, "port " + port + " of 127.0.0.1 is in use: try another --port, or 0", e);

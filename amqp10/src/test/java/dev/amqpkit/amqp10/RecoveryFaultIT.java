@@ -10,16 +10,15 @@ import dev.amqpkit.common.Recovery;
 import dev.amqpkit.testkit.BrokerAdmin;
 import dev.amqpkit.testkit.BrokerEndpoint;
 import dev.amqpkit.testkit.FaultProxy;
+import dev.amqpkit.testkit.FaultSchedule;
 import dev.amqpkit.testkit.RabbitMq;
 import dev.amqpkit.testkit.RabbitMqControl;
 import dev.amqpkit.testkit.RequiresRabbitMq;
 import dev.amqpkit.testkit.ResourceBaseline;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +47,7 @@ class RecoveryFaultIT {
   private static final int CUTS = 10;
   private static final int BROKER_CLOSES = 10;
   private static final int STALLS = 10;
-  private static final int RESTARTS = 2;
+  private static final int RESTARTS = FaultSchedule.RESTARTS;
 
   private FaultProxy proxy;
   private final List<Connection> connections = new ArrayList<>();
@@ -132,14 +131,7 @@ class RecoveryFaultIT {
             .openSession()
             .openSender(SenderOptions.builder().address(address).maxInFlight(1_000).build());
 
-    List<String> faults = new ArrayList<>();
-    for (int i = 0; i < CUTS; i++) faults.add("cut");
-    for (int i = 0; i < BROKER_CLOSES; i++) faults.add("broker-close");
-    for (int i = 0; i < STALLS; i++) faults.add("stall");
-    Collections.shuffle(faults, new Random(42));
-    // The restarts come in the middle and near the end.
-    faults.add(faults.size() / 2, "restart");
-    faults.add(faults.size() - 2, "restart");
+    List<String> faults = FaultSchedule.of(CUTS, BROKER_CLOSES, STALLS);
 
     List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(MESSAGES);
     ExecutorService publishing = Executors.newSingleThreadExecutor();
@@ -263,7 +255,8 @@ class RecoveryFaultIT {
     Receiver receiver = session.openReceiver(address);
     sender.send(Message.ofData(new byte[1])).get(10, TimeUnit.SECONDS);
     receiver.receive(Duration.ofSeconds(10)).accept();
-    Thread.sleep(6_000); // event threads end 5 s after their last task
+    // Event threads end 5 s after their last task.
+    ResourceBaseline.awaitThreadsEnded("amqpkit-amqp10-events", Duration.ofSeconds(20));
     ResourceBaseline before = ResourceBaseline.measure();
 
     for (int i = 0; i < 100; i++) {

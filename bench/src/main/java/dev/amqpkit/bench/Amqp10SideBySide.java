@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * bare one instead: what recovery costs.
  *
  * <p>Usage: {@code Amqp10SideBySide [--uri amqp://guest:guest@127.0.0.1:5672] [--runs 3] [--scale
- * 1.0] [--cases send,receive,receive-batched,send-r,receive-r]}.
+ * 1.0] [--cases send,receive,receive-batched,send-r,receive-r] [--address-prefix /amq/queue/]
+ * [--protonj2-sequential-tags]}.
  */
 public final class Amqp10SideBySide {
 

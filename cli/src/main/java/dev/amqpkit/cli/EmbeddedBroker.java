@@ -16,10 +16,11 @@ import org.apache.qpid.server.model.Port;
 import org.apache.qpid.server.model.SystemConfig;
 
 /**
- * Apache Qpid Broker-J running in this process, in memory, on a free port of 127.0.0.1, serving
- * AMQP 0-9-1 and 1.0 to user guest (password guest) on the virtual host {@code default}, which is
- * also what the URI's default virtual host reaches. Nothing is written but a scratch directory,
- * deleted on close. About 2 s to start.
+ * Apache Qpid Broker-J running in this process, in memory, on a port of 127.0.0.1 (a free one
+ * unless given), serving AMQP 0-9-1 and 1.0 to user guest (password guest) on the virtual host
+ * {@code default}, which is also what the URI's default virtual host reaches. Nothing is written
+ * but a scratch directory, deleted on close. About 2 s to start. Its own JVM shutdown hook is
+ * removed: whoever started it stops it.
  *
  * <p>What differs from RabbitMQ: RabbitMQ-only queue arguments ({@code x-queue-type}...) are
  * ignored, not refused; exchanges cannot be bound to exchanges; an AMQP 1.0 address names an

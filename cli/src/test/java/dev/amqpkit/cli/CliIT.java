@@ -334,7 +334,8 @@ class CliIT {
   void ctrlCEndsASlowRateAndAWaitForInputAtOnce(RabbitMq broker) throws Exception {
     String queue = broker.queueName("cli-stop-wait");
     broker.admin().declareQueue(queue);
-    StopSignal slow = stopAfter(1_000);
+    // Stopped once the first message is in: the next waits 20 s for its turn.
+    StopSignal slow = stopWhen(() -> broker.admin().messageCount(queue) == 1);
     long start = System.nanoTime();
     Cli.Result paced =
         Cli.run(
@@ -361,7 +362,8 @@ class CliIT {
     Cli.Result waiting =
         Cli.run(
             stdin,
-            stopAfter(1_500),
+            // Stopped once the typed line is in: the command then waits for more input.
+            stopWhen(() -> broker.admin().messageCount(queue) == 2),
             new java.io.ByteArrayOutputStream(),
             "publish",
             "--uri",
@@ -376,18 +378,25 @@ class CliIT {
     typing.close();
   }
 
-  private static StopSignal stopAfter(long millis) {
+  /** A stop requested (as Ctrl-C would) once {@code condition} holds; polled for 60 s at most. */
+  private static StopSignal stopWhen(java.util.concurrent.Callable<Boolean> condition) {
     StopSignal stop = new StopSignal();
     CompletableFuture.runAsync(
         () -> {
-          try {
-            Thread.sleep(millis);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+          org.awaitility.Awaitility.await()
+              .atMost(java.time.Duration.ofSeconds(60))
+              .pollInterval(java.time.Duration.ofMillis(50))
+              .until(condition);
           stop.request();
         });
     return stop;
+  }
+
+  /** Standard output a test can watch while the command runs. */
+  private static final class Watched extends java.io.ByteArrayOutputStream {
+    boolean shows(String text) {
+      return toString(UTF_8).contains(text);
+    }
   }
 
   @Test
@@ -498,16 +507,7 @@ class CliIT {
   void ctrlCStopsPublishWithAReportOfWhatWasSent(RabbitMq broker) throws Exception {
     String queue = broker.queueName("cli-stop-publish");
     broker.admin().declareQueue(queue);
-    StopSignal stop = new StopSignal();
-    CompletableFuture.runAsync(
-        () -> {
-          try {
-            Thread.sleep(1_500);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          stop.request();
-        });
+    StopSignal stop = stopWhen(() -> broker.admin().messageCount(queue) >= 100);
     long start = System.nanoTime();
     Cli.Result r =
         Cli.run(
@@ -539,19 +539,22 @@ class CliIT {
 
   @Test
   void ctrlCStopsPerfWithinTheGraceWithASummaryAndNoLoss(RabbitMq broker) throws Exception {
-    StopSignal stop = new StopSignal();
-    CompletableFuture.runAsync(
-        () -> {
-          try {
-            Thread.sleep(2_000);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          stop.request();
-        });
+    Watched out = new Watched();
+    // Stopped once a second of the run has been reported.
+    StopSignal stop = stopWhen(() -> out.shows("\"type\":\"interval\""));
     long start = System.nanoTime();
     Cli.Result r =
-        Cli.run(new byte[0], stop, "perf", "--uri", broker.uri(), "--time", "60s", "--json");
+        Cli.run(
+            new java.io.ByteArrayInputStream(new byte[0]),
+            stop,
+            out,
+            "perf",
+            "--uri",
+            broker.uri(),
+            "--time",
+            "60s",
+            "--json");
+    // Well under the 60 s asked: about a second of the run, then at most the grace.
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
         .isLessThan(2 + StopSignal.GRACE_SECONDS);
     assertThat(r.exit()).as(r.toString()).isEqualTo(Exit.INTERRUPTED);
@@ -941,10 +944,14 @@ class CliIT {
   void perfRecoverLosesNothingWhenTheBrokerClosesItsConnections(RabbitMq broker) throws Exception {
     assumeTrue(
         RabbitMqControl.availableFor(broker.endpoint()), "rabbitmqctl cannot reach the broker");
+    Watched out = new Watched();
     CompletableFuture<Cli.Result> run =
         CompletableFuture.supplyAsync(
             () ->
                 Cli.run(
+                    new java.io.ByteArrayInputStream(new byte[0]),
+                    new StopSignal(),
+                    out,
                     "perf",
                     "--uri",
                     broker.uri(),
@@ -954,7 +961,10 @@ class CliIT {
                     "--rate",
                     "6000",
                     "--json"));
-    Thread.sleep(2_000);
+    // The fault hits once a second of the run (of five) has been reported.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> out.shows("\"type\":\"interval\""));
     RabbitMqControl.closeAllConnections();
     Cli.Result r = run.get(100, TimeUnit.SECONDS);
     assertThat(r.exit()).as(r.toString()).isZero();

@@ -38,6 +38,24 @@ public record ResourceBaseline(int threads, long sockets, long heapBytes) {
   }
 
   /**
+   * Waits until no live thread's name starts with {@code prefix} (an idle pool's threads end a
+   * while after their last task), for at most {@code maxWait}.
+   *
+   * @throws AssertionError if some are still alive then
+   */
+  public static void awaitThreadsEnded(String prefix, Duration maxWait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix))) {
+      if (System.nanoTime() >= deadline) {
+        throw new AssertionError("threads named " + prefix + "* still alive after " + maxWait);
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  /**
    * Measures as soon as threads and sockets are down to {@code target}'s (idle pool threads end a
    * while after their last task), or once {@code maxWait} has passed.
    */

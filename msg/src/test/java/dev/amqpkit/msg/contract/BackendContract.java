@@ -90,13 +90,23 @@ public abstract class BackendContract {
 
   private final List<Serving> servings = new CopyOnWriteArrayList<>();
   private ExecutorService threads;
+  private String destinationName;
   private Destination destination;
 
   @BeforeEach
-  void openDestination(TestInfo info) throws Exception {
+  void nameDestination(TestInfo info) {
     threads = Executors.newCachedThreadPool();
     String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
-    destination = destination("msg-contract." + method + "." + System.nanoTime());
+    destinationName = "msg-contract." + method + "." + System.nanoTime();
+  }
+
+  /**
+   * The test's destination, made on first use: after every {@code @BeforeEach} method, a subclass's
+   * included.
+   */
+  private Destination destination() throws Exception {
+    if (destination == null) destination = destination(destinationName);
+    return destination;
   }
 
   @AfterEach
@@ -108,7 +118,7 @@ public abstract class BackendContract {
       }
     } finally {
       try {
-        destination.close();
+        if (destination != null) destination.close();
       } finally {
         threads.shutdownNow();
         assertThat(threads.awaitTermination(10, TimeUnit.SECONDS))
@@ -138,8 +148,8 @@ public abstract class BackendContract {
     }
   }
 
-  private Serving serve(int concurrency, Receiver receiver) {
-    Server server = destination.server(concurrency);
+  private Serving serve(int concurrency, Receiver receiver) throws Exception {
+    Server server = destination().server(concurrency);
     Future<?> future =
         threads.submit(
             () -> {
@@ -176,7 +186,7 @@ public abstract class BackendContract {
             .set("X-Empty", "")
             .set("Message-Id", "id-42")
             .set("Correlation-Id", "corr-7");
-    send(destination.topic(), sent, "x".getBytes(UTF_8));
+    send(destination().topic(), sent, "x".getBytes(UTF_8));
 
     AtomicReference<Attributes> received = new AtomicReference<>();
     serve(1, m -> received.compareAndSet(null, m.attributes().copy()));
@@ -199,7 +209,7 @@ public abstract class BackendContract {
     new Random(7).nextBytes(large);
     Map<String, byte[]> sent = Map.of("empty", new byte[0], "binary", everyByte, "large", large);
     for (Map.Entry<String, byte[]> e : sent.entrySet()) {
-      send(destination.topic(), Attributes.of("X-Id", e.getKey()), e.getValue());
+      send(destination().topic(), Attributes.of("X-Id", e.getKey()), e.getValue());
     }
 
     Map<String, byte[]> received = new ConcurrentHashMap<>();
@@ -212,8 +222,8 @@ public abstract class BackendContract {
 
   @Test
   void aFailedReceiveIsDeliveredAgainAndEventuallyProcessed() throws Exception {
-    send(destination.topic(), Attributes.of("X-Id", "flaky"), new byte[] {1});
-    send(destination.topic(), Attributes.of("X-Id", "fine"), new byte[] {2});
+    send(destination().topic(), Attributes.of("X-Id", "flaky"), new byte[] {1});
+    send(destination().topic(), Attributes.of("X-Id", "fine"), new byte[] {2});
     Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
     serve(
@@ -234,7 +244,7 @@ public abstract class BackendContract {
 
   @Test
   void aSafeReceiverTurnsAThrownErrorIntoARedelivery() throws Exception {
-    send(destination.topic(), Attributes.of("X-Id", "poison"), new byte[] {1});
+    send(destination().topic(), Attributes.of("X-Id", "poison"), new byte[] {1});
     AtomicInteger attempts = new AtomicInteger();
     CountDownLatch processed = new CountDownLatch(2);
     Serving serving =
@@ -248,7 +258,7 @@ public abstract class BackendContract {
                   processed.countDown();
                 }));
     await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 3);
-    send(destination.topic(), Attributes.of("X-Id", "after"), new byte[] {2});
+    send(destination().topic(), Attributes.of("X-Id", "after"), new byte[] {2});
     assertThat(processed.await(30, TimeUnit.SECONDS)).as("both processed").isTrue();
     assertThat(attempts).hasValue(4);
     assertThat(serving.serve.isDone()).as("serve still running").isFalse();
@@ -256,7 +266,7 @@ public abstract class BackendContract {
 
   @Test
   void anErrorFromAnUnsafeReceiverEndsServeAndTheMessageIsKept() throws Exception {
-    send(destination.topic(), Attributes.of("X-Id", "poison"), new byte[] {1});
+    send(destination().topic(), Attributes.of("X-Id", "poison"), new byte[] {1});
     Serving serving =
         serve(
             1,
@@ -279,7 +289,7 @@ public abstract class BackendContract {
   void theConcurrencyLimitIsNeverExceeded() throws Exception {
     int limit = 3;
     for (int i = 0; i < 30; i++) {
-      send(destination.topic(), Attributes.of("X-Id", "m" + i), new byte[] {(byte) i});
+      send(destination().topic(), Attributes.of("X-Id", "m" + i), new byte[] {(byte) i});
     }
     AtomicInteger active = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
@@ -305,7 +315,7 @@ public abstract class BackendContract {
 
   @Test
   void shutdownStopsTakingAndWaitsForMessagesInFlight() throws Exception {
-    send(destination.topic(), Attributes.of("X-Id", "first"), new byte[] {1});
+    send(destination().topic(), Attributes.of("X-Id", "first"), new byte[] {1});
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<String> processed = new CopyOnWriteArrayList<>();
@@ -325,7 +335,7 @@ public abstract class BackendContract {
         .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(5))
         .until(() -> !shutdown.isDone() && !serving.serve.isDone());
-    send(destination.topic(), Attributes.of("X-Id", "second"), new byte[] {2});
+    send(destination().topic(), Attributes.of("X-Id", "second"), new byte[] {2});
     release.countDown();
 
     assertThat(shutdown.get(20, TimeUnit.SECONDS)).as("all finished in time").isTrue();
@@ -340,7 +350,7 @@ public abstract class BackendContract {
 
   @Test
   void shutdownHonoursItsTimeoutAndTheUnfinishedMessageComesBack() throws Exception {
-    send(destination.topic(), Attributes.of("X-Id", "stuck"), new byte[] {1});
+    send(destination().topic(), Attributes.of("X-Id", "stuck"), new byte[] {1});
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
     Serving serving =
@@ -367,7 +377,7 @@ public abstract class BackendContract {
 
   @Test
   void writingOrClosingAClosedWriterFails() throws Exception {
-    MessageWriter writer = destination.topic().newWriter();
+    MessageWriter writer = destination().topic().newWriter();
     writer.write(new byte[] {1, 2, 3});
     writer.close();
     assertThatThrownBy(() -> writer.write(4)).isInstanceOf(ClosedWriterException.class);
@@ -378,7 +388,7 @@ public abstract class BackendContract {
 
   @Test
   void servingAfterShutdownFails() throws Exception {
-    Server never = destination.server(1);
+    Server never = destination().server(1);
     assertThat(never.shutdown(Duration.ofSeconds(5))).isTrue();
     assertThatThrownBy(() -> never.serve(m -> {})).isInstanceOf(ServerClosedException.class);
 
@@ -393,7 +403,7 @@ public abstract class BackendContract {
 
   @Test
   void theBodyCannotBeReadAfterReceiveReturned() throws Exception {
-    send(destination.topic(), Attributes.of("X-Id", "kept"), new byte[] {1, 2, 3});
+    send(destination().topic(), Attributes.of("X-Id", "kept"), new byte[] {1, 2, 3});
     AtomicReference<Message> kept = new AtomicReference<>();
     CountDownLatch returned = new CountDownLatch(1);
     serve(
@@ -424,7 +434,7 @@ public abstract class BackendContract {
           total.incrementAndGet();
         });
     List<Future<?>> sends = new ArrayList<>();
-    Topic topic = destination.topic();
+    Topic topic = destination().topic();
     for (int w = 0; w < writers; w++) {
       int writer = w;
       sends.add(
@@ -446,7 +456,7 @@ public abstract class BackendContract {
 
   @Test
   void messagesSurviveTheBrokerConnectionClosedMidStream() throws Exception {
-    assumeTrue(destination.hasConnections(), "this backend has no broker connection");
+    assumeTrue(destination().hasConnections(), "this backend has no broker connection");
     int count = 2000;
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     AtomicInteger total = new AtomicInteger();
@@ -456,7 +466,7 @@ public abstract class BackendContract {
           received.computeIfAbsent(id(m), k -> new AtomicInteger()).incrementAndGet();
           total.incrementAndGet();
         });
-    Topic topic = destination.topic();
+    Topic topic = destination().topic();
     AtomicInteger sent = new AtomicInteger();
     Future<?> sending =
         threads.submit(
@@ -468,7 +478,7 @@ public abstract class BackendContract {
               return null;
             });
     await().atMost(Duration.ofSeconds(60)).until(() -> total.get() >= count / 4);
-    destination.breakConnections();
+    destination().breakConnections();
     sending.get(120, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(120)).until(() -> received.size() == count);
     int duplicates = total.get() - count;

@@ -159,6 +159,10 @@ public final class FaultProxy implements AutoCloseable {
       }
       try {
         Socket target = new Socket(targetHost, targetPort);
+        // The proxy forwards what it reads at once: Nagle's delay would add tens of milliseconds
+        // to every request and answer the clients under test already sent without delay.
+        client.setTcpNoDelay(true);
+        target.setTcpNoDelay(true);
         Pair pair = new Pair(client, target);
         pairs.add(pair);
         pump(pair, client, target, "up");

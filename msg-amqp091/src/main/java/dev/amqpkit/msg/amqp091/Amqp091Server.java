@@ -37,6 +37,7 @@ public final class Amqp091Server extends AbstractServer {
   private Channel channel;
   private String consumerTag;
   private boolean cancelled;
+  private boolean released;
 
   private Amqp091Server(Builder b) {
     super(b.queue, b.concurrency);
@@ -54,6 +55,11 @@ public final class Amqp091Server extends AbstractServer {
   protected void startTaking() {
     Channel ch = connection.openChannel();
     synchronized (lock) {
+      if (released) {
+        // Shut down while the channel opened.
+        ch.close();
+        return;
+      }
       channel = ch;
     }
     ch.addListener(
@@ -90,6 +96,7 @@ public final class Amqp091Server extends AbstractServer {
   protected void release() {
     Channel ch;
     synchronized (lock) {
+      released = true;
       ch = channel;
     }
     if (ch != null) ch.close();

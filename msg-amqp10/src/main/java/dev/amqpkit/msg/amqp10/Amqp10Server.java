@@ -1,0 +1,157 @@
+package dev.amqpkit.msg.amqp10;
+
+import dev.amqpkit.amqp10.AmqpError;
+import dev.amqpkit.amqp10.Connection;
+import dev.amqpkit.amqp10.Delivery;
+import dev.amqpkit.amqp10.ErrorConditions;
+import dev.amqpkit.amqp10.Receiver;
+import dev.amqpkit.amqp10.ReceiverOptions;
+import dev.amqpkit.amqp10.Session;
+import dev.amqpkit.msg.FailurePolicy;
+import dev.amqpkit.msg.Message;
+import dev.amqpkit.msg.spi.AbstractServer;
+import dev.amqpkit.msg.spi.Settlement;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A server that receives from an address on a receiver link of its own (in a session of its own),
+ * granting as much credit as its concurrency: a message is accepted when its receive returns, and
+ * when it throws, released ({@link FailurePolicy#REDELIVER}, the default: the broker delivers it
+ * again) or rejected ({@link FailurePolicy#DEAD_LETTER}: the broker dead-letters or drops it).
+ *
+ * <p>A message whose body msg cannot read (an {@code amqp-sequence}, or an {@code amqp-value} other
+ * than binary or a string) is rejected with {@code amqp:decode-error} without reaching the
+ * receiver. On a self-healing connection the link comes back after a failure and the broker
+ * delivers again what was not settled; settling a message taken before the failure does nothing (it
+ * comes again: at least once). Serving fails with {@link dev.amqpkit.msg.ServerFailedException}
+ * when the link closes for good (its address deleted, the connection given up).
+ *
+ * <p>Thread-safe, as every {@link dev.amqpkit.msg.Server}. Shutdown ends the server's session, not
+ * the connection, which belongs to the caller.
+ */
+public final class Amqp10Server extends AbstractServer {
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Connection connection;
+  private final String address;
+  private final FailurePolicy onFailure;
+  private final Object lock = new Object();
+  private Session session;
+  private boolean released;
+
+  private Amqp10Server(Builder b) {
+    super(b.address, b.concurrency);
+    this.connection = b.connection;
+    this.address = b.address;
+    this.onFailure = b.onFailure;
+  }
+
+  /** Options for a server receiving from {@code address} on {@code connection}. */
+  public static Builder builder(Connection connection, String address) {
+    return new Builder(connection, address);
+  }
+
+  @Override
+  protected void startTaking() throws InterruptedException {
+    Session s = connection.openSession();
+    synchronized (lock) {
+      if (released) {
+        // Shut down while the session began.
+        s.close();
+        return;
+      }
+      session = s;
+    }
+    Receiver receiver =
+        s.openReceiver(ReceiverOptions.builder().address(address).credit(concurrency()).build());
+    while (awaitSlot()) {
+      Delivery delivery = null;
+      try {
+        while (delivery == null && taking()) delivery = receiver.receive(POLL);
+      } catch (RuntimeException e) {
+        releaseSlot();
+        if (taking()) throw e;
+        return;
+      }
+      if (delivery == null) {
+        releaseSlot();
+        continue;
+      }
+      byte[] body = Properties.bodyBytes(delivery.message());
+      if (body == null) {
+        releaseSlot();
+        delivery.reject(
+            AmqpError.of(
+                ErrorConditions.DECODE_ERROR,
+                "msg reads data bodies, and amqp-value bodies of binary or a string"));
+        continue;
+      }
+      Delivery taken = delivery;
+      dispatch(
+          Message.of(Properties.attributes(delivery.message()), body),
+          new Settlement() {
+            @Override
+            public void succeeded() {
+              taken.accept();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+              if (onFailure == FailurePolicy.REDELIVER) {
+                taken.release();
+              } else {
+                taken.reject(
+                    AmqpError.of(ErrorConditions.INTERNAL_ERROR, "receive failed: " + cause));
+              }
+            }
+          });
+    }
+  }
+
+  @Override
+  protected void stopTaking() {
+    // The receive loop sees it within its poll interval.
+  }
+
+  @Override
+  protected void release() {
+    Session s;
+    synchronized (lock) {
+      released = true;
+      s = session;
+    }
+    if (s != null) s.close();
+  }
+
+  /** Options of an {@link Amqp10Server}. */
+  public static final class Builder {
+    private final Connection connection;
+    private final String address;
+    private int concurrency = 1;
+    private FailurePolicy onFailure = FailurePolicy.REDELIVER;
+
+    private Builder(Connection connection, String address) {
+      this.connection = Objects.requireNonNull(connection, "connection == null");
+      this.address = Objects.requireNonNull(address, "address == null");
+    }
+
+    /** How many messages are processed at once, which is also the link credit; default 1. */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1: " + concurrency);
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** What becomes of a message whose receive failed; default {@link FailurePolicy#REDELIVER}. */
+    public Builder onFailure(FailurePolicy onFailure) {
+      this.onFailure = Objects.requireNonNull(onFailure, "onFailure == null");
+      return this;
+    }
+
+    /** The server; it opens its session and link when {@code serve} is called. */
+    public Amqp10Server build() {
+      return new Amqp10Server(this);
+    }
+  }
+}

@@ -9,8 +9,9 @@ import java.time.Duration;
  * back with {@link #drain}.
  *
  * <p>Memory is bounded: no more messages are prefetched than the credit granted, or, from a peer
- * that overruns its credit (RabbitMQ 3.x does, by a few messages after a top-up), twice that; a
- * peer that goes further has the link detached with {@code amqp:link:transfer-limit-exceeded}.
+ * that overruns its credit (RabbitMQ 3.x does, by up to a window's worth after top-ups), three
+ * times that; a peer that goes further has the link detached with {@code
+ * amqp:link:transfer-limit-exceeded}.
  *
  * <p>On a self-healing connection (see {@link Connection#open(ConnectionOptions)}), a receiver
  * whose link failed is attached again under its name, with its source, and granted its credit again

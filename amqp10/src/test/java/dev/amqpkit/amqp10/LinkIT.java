@@ -128,8 +128,9 @@ class LinkIT {
         assertThat(d).as("delivery %d", i).isNotNull();
         assertThat(d.message().bodyBytes()).containsExactly((byte) i);
         // RabbitMQ 3.x may overrun a top-up by what its queue had already handed over; the
-        // receiver tolerates that much and no more, so prefetch stays within twice the window.
-        assertThat(receiver.prefetched()).isLessThanOrEqualTo(20);
+        // receiver tolerates up to twice the window beyond it, so prefetch stays within three
+        // windows.
+        assertThat(receiver.prefetched()).isLessThanOrEqualTo(30);
         d.accept();
       }
     }

@@ -11,14 +11,17 @@ import dev.amqpkit.amqp091.Requeue;
 import dev.amqpkit.msg.FailurePolicy;
 import dev.amqpkit.msg.Message;
 import dev.amqpkit.msg.spi.AbstractServer;
+import dev.amqpkit.msg.spi.Bodies;
 import dev.amqpkit.msg.spi.Settlement;
 import java.util.Objects;
 
 /**
- * A server that consumes a queue on a channel of its own, with a prefetch equal to its concurrency:
- * a message is acknowledged when its receive returns, and nacked when it throws, requeued ({@link
- * FailurePolicy#REDELIVER}, the default) or not ({@link FailurePolicy#DEAD_LETTER}: the queue's
- * dead-letter exchange takes it, if it has one).
+ * A server that consumes a queue on a channel of its own, with a prefetch equal to its concurrency
+ * unless told otherwise. With a concurrency of 1 the receiver runs on the channel's callback
+ * thread; with more, on the server's worker threads. A message is acknowledged when its receive
+ * returns, and nacked when it throws, requeued ({@link FailurePolicy#REDELIVER}, the default) or
+ * not ({@link FailurePolicy#DEAD_LETTER}: the queue's dead-letter exchange takes it, if it has
+ * one).
  *
  * <p>The queue must exist; the server declares nothing. On a self-healing connection the consumer
  * comes back after a failure; the broker redelivers what was unacknowledged, and the
@@ -33,6 +36,7 @@ public final class Amqp091Server extends AbstractServer {
   private final Connection connection;
   private final String queue;
   private final Requeue onFailure;
+  private final int prefetch;
   private final Object lock = new Object();
   private Channel channel;
   private String consumerTag;
@@ -44,6 +48,7 @@ public final class Amqp091Server extends AbstractServer {
     this.connection = b.connection;
     this.queue = b.queue;
     this.onFailure = b.onFailure == FailurePolicy.REDELIVER ? Requeue.REQUEUE : Requeue.DISCARD;
+    this.prefetch = b.prefetch == 0 ? b.concurrency : b.prefetch;
   }
 
   /** Options for a server consuming {@code queue} on {@code connection}. */
@@ -69,7 +74,7 @@ public final class Amqp091Server extends AbstractServer {
             if (taking()) fail(cause);
           }
         });
-    ch.basicQos(concurrency());
+    ch.basicQos(prefetch);
     String tag = ch.basicConsume(queue, new Handler(ch));
     boolean cancelNow;
     synchronized (lock) {
@@ -117,9 +122,10 @@ public final class Amqp091Server extends AbstractServer {
         if (ch.isOpen()) ch.basicNack(tag, Requeue.REQUEUE);
         return;
       }
-      Message message = Message.of(Headers.attributes(delivery.properties()), delivery.body());
-      dispatch(
-          message,
+      Message message =
+          new Message(
+              Headers.attributes(delivery.properties()), Bodies.handedOver(delivery.body()));
+      Settlement settlement =
           new Settlement() {
             @Override
             public void succeeded() {
@@ -130,7 +136,13 @@ public final class Amqp091Server extends AbstractServer {
             public void failed(Throwable cause) {
               ch.basicNack(tag, onFailure);
             }
-          });
+          };
+      // One at a time: on the channel's callback thread, sparing a hand-over per message.
+      if (concurrency() == 1) {
+        process(message, settlement);
+      } else {
+        dispatch(message, settlement);
+      }
     }
 
     @Override
@@ -148,6 +160,7 @@ public final class Amqp091Server extends AbstractServer {
     private final Connection connection;
     private final String queue;
     private int concurrency = 1;
+    private int prefetch;
     private FailurePolicy onFailure = FailurePolicy.REDELIVER;
 
     private Builder(Connection connection, String queue) {
@@ -165,6 +178,21 @@ public final class Amqp091Server extends AbstractServer {
         throw new IllegalArgumentException("concurrency must be 1..65535: " + concurrency);
       }
       this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * How many unacknowledged messages the broker may hand over at once; default: the concurrency.
+     * More than the concurrency lets messages wait here, ready, while a receive runs: faster for
+     * quick receivers, at the cost of holding messages other consumers could take.
+     *
+     * @throws IllegalArgumentException if less than 1 or more than 65,535
+     */
+    public Builder prefetch(int prefetch) {
+      if (prefetch < 1 || prefetch > 65_535) {
+        throw new IllegalArgumentException("prefetch must be 1..65535: " + prefetch);
+      }
+      this.prefetch = prefetch;
       return this;
     }
 

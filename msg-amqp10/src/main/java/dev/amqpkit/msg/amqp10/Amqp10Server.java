@@ -10,15 +10,18 @@ import dev.amqpkit.amqp10.Session;
 import dev.amqpkit.msg.FailurePolicy;
 import dev.amqpkit.msg.Message;
 import dev.amqpkit.msg.spi.AbstractServer;
+import dev.amqpkit.msg.spi.Bodies;
 import dev.amqpkit.msg.spi.Settlement;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * A server that receives from an address on a receiver link of its own (in a session of its own),
- * granting as much credit as its concurrency: a message is accepted when its receive returns, and
- * when it throws, released ({@link FailurePolicy#REDELIVER}, the default: the broker delivers it
- * again) or rejected ({@link FailurePolicy#DEAD_LETTER}: the broker dead-letters or drops it).
+ * granting as much credit as its concurrency unless told otherwise. With a concurrency of 1 the
+ * receiver runs on the serving thread; with more, on the server's worker threads. A message is
+ * accepted when its receive returns, and when it throws, released ({@link FailurePolicy#REDELIVER},
+ * the default: the broker delivers it again) or rejected ({@link FailurePolicy#DEAD_LETTER}: the
+ * broker dead-letters or drops it).
  *
  * <p>A message whose body msg cannot read (an {@code amqp-sequence}, or an {@code amqp-value} other
  * than binary or a string) is rejected with {@code amqp:decode-error} without reaching the
@@ -36,6 +39,7 @@ public final class Amqp10Server extends AbstractServer {
   private final Connection connection;
   private final String address;
   private final FailurePolicy onFailure;
+  private final int prefetch;
   private final Object lock = new Object();
   private Session session;
   private boolean released;
@@ -45,6 +49,7 @@ public final class Amqp10Server extends AbstractServer {
     this.connection = b.connection;
     this.address = b.address;
     this.onFailure = b.onFailure;
+    this.prefetch = b.prefetch == 0 ? b.concurrency : b.prefetch;
   }
 
   /** Options for a server receiving from {@code address} on {@code connection}. */
@@ -64,7 +69,15 @@ public final class Amqp10Server extends AbstractServer {
       session = s;
     }
     Receiver receiver =
-        s.openReceiver(ReceiverOptions.builder().address(address).credit(concurrency()).build());
+        s.openReceiver(ReceiverOptions.builder().address(address).credit(prefetch).build());
+    takeLoop(receiver);
+  }
+
+  /**
+   * Takes messages on the serving thread and processes them there (concurrency 1) or hands them to
+   * the worker threads.
+   */
+  private void takeLoop(Receiver receiver) throws InterruptedException {
     while (awaitSlot()) {
       Delivery delivery = null;
       try {
@@ -87,26 +100,32 @@ public final class Amqp10Server extends AbstractServer {
                 "msg reads data bodies, and amqp-value bodies of binary or a string"));
         continue;
       }
-      Delivery taken = delivery;
-      dispatch(
-          Message.of(Properties.attributes(delivery.message()), body),
-          new Settlement() {
-            @Override
-            public void succeeded() {
-              taken.accept();
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-              if (onFailure == FailurePolicy.REDELIVER) {
-                taken.release();
-              } else {
-                taken.reject(
-                    AmqpError.of(ErrorConditions.INTERNAL_ERROR, "receive failed: " + cause));
-              }
-            }
-          });
+      Message message =
+          new Message(Properties.attributes(delivery.message()), Bodies.handedOver(body));
+      if (concurrency() == 1) {
+        process(message, settlement(delivery));
+      } else {
+        dispatch(message, settlement(delivery));
+      }
     }
+  }
+
+  private Settlement settlement(Delivery delivery) {
+    return new Settlement() {
+      @Override
+      public void succeeded() {
+        delivery.accept();
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        if (onFailure == FailurePolicy.REDELIVER) {
+          delivery.release();
+        } else {
+          delivery.reject(AmqpError.of(ErrorConditions.INTERNAL_ERROR, "receive failed: " + cause));
+        }
+      }
+    };
   }
 
   @Override
@@ -129,6 +148,7 @@ public final class Amqp10Server extends AbstractServer {
     private final Connection connection;
     private final String address;
     private int concurrency = 1;
+    private int prefetch;
     private FailurePolicy onFailure = FailurePolicy.REDELIVER;
 
     private Builder(Connection connection, String address) {
@@ -140,6 +160,19 @@ public final class Amqp10Server extends AbstractServer {
     public Builder concurrency(int concurrency) {
       if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1: " + concurrency);
       this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * How much credit the link keeps granted, so how many messages may wait here; default: the
+     * concurrency. More than the concurrency lets messages wait, ready, while a receive runs:
+     * faster for quick receivers, at the cost of holding messages other receivers could take.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder prefetch(int prefetch) {
+      if (prefetch < 1) throw new IllegalArgumentException("prefetch < 1: " + prefetch);
+      this.prefetch = prefetch;
       return this;
     }
 

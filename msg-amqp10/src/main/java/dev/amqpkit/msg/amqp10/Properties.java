@@ -86,10 +86,14 @@ final class Properties {
       if (value != null) attributes.add(p.key, text(value));
     }
     Map<String, Object> application = message.applicationProperties();
+    boolean manyValued = false;
+    for (String key : application.keySet()) {
+      if (key.startsWith(VALUES_PREFIX)) manyValued = true;
+    }
     for (Map.Entry<String, Object> e : application.entrySet()) {
       String key = e.getKey();
       if (key.startsWith(VALUES_PREFIX)) continue;
-      Object all = application.get(VALUES_PREFIX + key);
+      Object all = manyValued ? application.get(VALUES_PREFIX + key) : null;
       List<String> values = all instanceof String json ? Json.parseStringArray(json) : null;
       if (values != null && !values.isEmpty()) {
         attributes.setAll(key, values);

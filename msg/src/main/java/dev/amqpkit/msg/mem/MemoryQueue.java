@@ -115,34 +115,44 @@ public final class MemoryQueue {
     }
 
     @Override
-    protected void startTaking() throws InterruptedException {
-      while (awaitSlot()) {
-        Stored next = null;
-        while (next == null && taking()) next = messages.pollFirst(50, TimeUnit.MILLISECONDS);
-        if (next == null) {
-          releaseSlot();
-          continue;
-        }
-        Stored taken = next;
-        dispatch(
-            Message.of(taken.attributes().copy(), taken.body()),
-            new Settlement() {
-              @Override
-              public void succeeded() {
-                room.release();
-              }
+    protected void startTaking() {
+      startTakers(this::takeLoop);
+    }
 
-              @Override
-              public void failed(Throwable cause) throws IOException {
-                if (onFailure == FailurePolicy.REDELIVER) {
-                  messages.addFirst(taken);
-                  return;
-                }
-                room.release();
-                if (deadLetterQueue != null) deadLetterQueue.put(taken);
-              }
-            });
+    private void takeLoop() {
+      try {
+        while (awaitSlot()) {
+          Stored next = null;
+          while (next == null && taking()) next = messages.pollFirst(50, TimeUnit.MILLISECONDS);
+          if (next == null) {
+            releaseSlot();
+            continue;
+          }
+          process(Message.of(next.attributes().copy(), next.body()), settlement(next));
+        }
+      } catch (InterruptedException e) {
+        // Shut down without waiting: the loop ends.
+        Thread.currentThread().interrupt();
       }
+    }
+
+    private Settlement settlement(Stored taken) {
+      return new Settlement() {
+        @Override
+        public void succeeded() {
+          room.release();
+        }
+
+        @Override
+        public void failed(Throwable cause) throws IOException {
+          if (onFailure == FailurePolicy.REDELIVER) {
+            messages.addFirst(taken);
+            return;
+          }
+          room.release();
+          if (deadLetterQueue != null) deadLetterQueue.put(taken);
+        }
+      };
     }
 
     @Override

@@ -10,10 +10,14 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The life cycle every backend's server shares: serving once, a pool of at most {@code concurrency}
@@ -46,13 +50,24 @@ public abstract class AbstractServer implements Server {
 
   private final String name;
   private final int concurrency;
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Signalled when a slot frees, and when taking stops (waiters then give up). */
+  private final Condition slotFree = lock.newCondition();
+
+  /** Signalled when the state changes or a failure comes: what {@code serve} waits for. */
+  private final Condition stateChanged = lock.newCondition();
+
+  /** Signalled when the last message in flight is done. */
+  private final Condition drained = lock.newCondition();
+
   private State state = State.NEW;
   private int busy;
   private Throwable failure;
   private boolean shutdownResult;
   private Receiver receiver;
   private ThreadPoolExecutor workers;
+  private final Set<Thread> receiving = ConcurrentHashMap.newKeySet();
 
   /**
    * @param name what the server serves (a queue, an address), in its threads' names and messages
@@ -98,7 +113,8 @@ public abstract class AbstractServer implements Server {
   @Override
   public final void serve(Receiver receiver) throws IOException, InterruptedException {
     Objects.requireNonNull(receiver, "receiver == null");
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (state == State.SERVING) throw new IllegalStateException("already serving " + name);
       if (state != State.NEW) throw new ServerClosedException();
       state = State.SERVING;
@@ -118,6 +134,8 @@ public abstract class AbstractServer implements Server {
                 return t;
               });
       workers.allowCoreThreadTimeOut(true);
+    } finally {
+      lock.unlock();
     }
     try {
       startTaking();
@@ -129,9 +147,12 @@ public abstract class AbstractServer implements Server {
     }
     boolean failed;
     try {
-      synchronized (lock) {
-        while (state != State.CLOSED && failure == null) lock.wait();
+      lock.lock();
+      try {
+        while (state != State.CLOSED && failure == null) stateChanged.await();
         failed = failure != null;
+      } finally {
+        lock.unlock();
       }
     } catch (InterruptedException e) {
       shutdown(Duration.ZERO);
@@ -140,8 +161,11 @@ public abstract class AbstractServer implements Server {
     if (failed) {
       shutdown(FAILURE_GRACE);
       Throwable cause;
-      synchronized (lock) {
+      lock.lock();
+      try {
         cause = failure;
+      } finally {
+        lock.unlock();
       }
       if (cause instanceof Error error) throw error;
       throw new ServerFailedException(name + ": " + cause.getMessage(), cause);
@@ -155,10 +179,14 @@ public abstract class AbstractServer implements Server {
    */
   protected final void fail(Throwable cause) {
     Objects.requireNonNull(cause, "cause == null");
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (failure != null || state == State.STOPPING || state == State.CLOSED) return;
       failure = cause;
-      lock.notifyAll();
+      stateChanged.signalAll();
+      slotFree.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -170,51 +198,100 @@ public abstract class AbstractServer implements Server {
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   protected final boolean awaitSlot() throws InterruptedException {
-    synchronized (lock) {
-      while (state == State.SERVING && failure == null && busy >= concurrency) lock.wait();
+    lock.lock();
+    try {
+      while (state == State.SERVING && failure == null && busy >= concurrency) slotFree.await();
       if (state != State.SERVING || failure != null) return false;
       busy++;
       return true;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Gives back a slot taken with {@link #awaitSlot()} that will not be used. */
   protected final void releaseSlot() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       busy--;
-      lock.notifyAll();
+      slotFree.signal();
+      if (busy == 0) drained.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Whether the server is taking messages: serving, and neither shut down nor failed. */
   protected final boolean taking() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return state == State.SERVING && failure == null;
+    } finally {
+      lock.unlock();
     }
   }
 
   /**
    * Runs the receiver on {@code message} on a worker thread, then settles it, then frees the slot
-   * taken with {@link #awaitSlot()}. The body cannot be read once the receive has returned.
+   * taken with {@link #awaitSlot()}. For a backend whose thread that takes the message must go on
+   * taking others (a single consumer); one that can take on several threads at once should rather
+   * {@link #process} where it takes, and spare a hand-over per message.
    */
   protected final void dispatch(Message message, Settlement settlement) {
     Objects.requireNonNull(message, "message == null");
     Objects.requireNonNull(settlement, "settlement == null");
-    ThreadPoolExecutor pool;
-    synchronized (lock) {
-      pool = workers;
-    }
-    pool.execute(() -> run(message, settlement));
+    workers().execute(() -> process(message, settlement));
   }
 
-  private void run(Message message, Settlement settlement) {
+  /**
+   * Runs {@code takeLoop} on each of the server's {@code concurrency} worker threads: for a pull
+   * backend that takes messages on several threads at once, each loop taking one message at a time
+   * ({@code while (awaitSlot()) {...}}) and {@linkplain #process processing} it there. What a loop
+   * throws while the server is taking ends serving with it.
+   */
+  protected final void startTakers(Runnable takeLoop) {
+    Objects.requireNonNull(takeLoop, "takeLoop == null");
+    ThreadPoolExecutor pool = workers();
+    for (int i = 0; i < concurrency; i++) {
+      pool.execute(
+          () -> {
+            try {
+              takeLoop.run();
+            } catch (Throwable t) {
+              if (taking()) fail(t);
+            }
+          });
+    }
+  }
+
+  private ThreadPoolExecutor workers() {
+    lock.lock();
+    try {
+      return workers;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Runs the receiver on {@code message} on the calling thread, then settles it, then frees the
+   * slot taken with {@link #awaitSlot()}. The body cannot be read once the receive has returned.
+   * Nothing it throws: a failed receive is settled as such, and a receiver's {@link Error} ends
+   * serving.
+   */
+  protected final void process(Message message, Settlement settlement) {
+    Objects.requireNonNull(message, "message == null");
+    Objects.requireNonNull(settlement, "settlement == null");
     SealableBody body = new SealableBody(message.body());
     Throwable thrown = null;
+    Thread self = Thread.currentThread();
+    receiving.add(self);
     try {
       receiver.receive(new Message(message.attributes(), body));
     } catch (Throwable t) {
       thrown = t;
     } finally {
+      receiving.remove(self);
       body.seal();
     }
     try {
@@ -235,12 +312,13 @@ public abstract class AbstractServer implements Server {
   public final boolean shutdown(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout == null");
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-    synchronized (lock) {
+    lock.lock();
+    try {
       switch (state) {
         case NEW -> {
           state = State.CLOSED;
           shutdownResult = true;
-          lock.notifyAll();
+          stateChanged.signalAll();
           return true;
         }
         case STOPPING, CLOSED -> {
@@ -248,7 +326,7 @@ public abstract class AbstractServer implements Server {
             while (state != State.CLOSED) {
               long left = deadline - System.nanoTime();
               if (left <= 0) return false;
-              TimeUnit.NANOSECONDS.timedWait(lock, left);
+              stateChanged.awaitNanos(left);
             }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -258,9 +336,12 @@ public abstract class AbstractServer implements Server {
         }
         case SERVING -> {
           state = State.STOPPING;
-          lock.notifyAll();
+          stateChanged.signalAll();
+          slotFree.signalAll();
         }
       }
+    } finally {
+      lock.unlock();
     }
     try {
       stopTaking();
@@ -268,7 +349,8 @@ public abstract class AbstractServer implements Server {
       LOG.log(Level.DEBUG, () -> name + ": stopping the consumer failed: " + e, e);
     }
     boolean idle = true;
-    synchronized (lock) {
+    lock.lock();
+    try {
       try {
         while (busy > 0) {
           long left = deadline - System.nanoTime();
@@ -276,29 +358,36 @@ public abstract class AbstractServer implements Server {
             idle = false;
             break;
           }
-          TimeUnit.NANOSECONDS.timedWait(lock, left);
+          drained.awaitNanos(left);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         idle = false;
       }
+    } finally {
+      lock.unlock();
     }
     try {
       release();
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, () -> name + ": releasing the server failed: " + e, e);
     }
-    ThreadPoolExecutor pool;
-    synchronized (lock) {
-      pool = workers;
+    ThreadPoolExecutor pool = workers();
+    // Receives still running past the timeout are interrupted, on the server's threads and on the
+    // backend's (a receive processed where it was taken); the server's threads end with them.
+    if (idle) {
+      pool.shutdown();
+    } else {
+      pool.shutdownNow();
+      for (Thread t : receiving) t.interrupt();
     }
-    // Receives still running past the timeout are interrupted; their threads end with them.
-    if (idle) pool.shutdown();
-    else pool.shutdownNow();
-    synchronized (lock) {
+    lock.lock();
+    try {
       state = State.CLOSED;
       shutdownResult = idle;
-      lock.notifyAll();
+      stateChanged.signalAll();
+    } finally {
+      lock.unlock();
     }
     return idle;
   }

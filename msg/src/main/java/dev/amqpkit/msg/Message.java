@@ -8,8 +8,10 @@ import java.util.Objects;
 /**
  * A message: its {@link Attributes} and a body to read.
  *
- * <p>A message handed to a {@link Receiver} belongs to that call: its body may be read until {@code
- * receive} returns, not after (reading then fails with an {@code IOException}). Not thread-safe.
+ * <p>A message handed to a {@link Receiver} belongs to that call: the body the server gave it may
+ * be read until {@code receive} returns, not after (reading then fails with an {@code
+ * IOException}); bytes taken out before, with {@link #readBody()} or {@link #copy()}, stay the
+ * caller's. Not thread-safe.
  */
 public final class Message {
   private final Attributes attributes;

@@ -9,9 +9,9 @@ package dev.amqpkit.msg;
  * returns.
  *
  * <p>A server calls {@code receive} from several threads at once, up to its concurrency: an
- * implementation must be thread-safe. An {@link Error} thrown here is not caught by servers (it
- * ends {@code serve}); wrap the receiver in a {@link SafeReceiver} to have it count as a failed
- * receive instead.
+ * implementation must be thread-safe. An {@link Error} thrown here fails the receive and then ends
+ * {@code serve}, which throws it; wrap the receiver in a {@link SafeReceiver} to have it count as a
+ * failed receive only.
  */
 @FunctionalInterface
 public interface Receiver {

@@ -17,10 +17,11 @@ public interface Server {
   /**
    * Serves messages to {@code receiver} until the server is shut down, blocking the calling thread.
    *
-   * <p>Each message goes to {@code receiver} on one of the server's worker threads, never more at
-   * once than the server's concurrency. A receive that returns settles its message for good; one
-   * that throws an exception puts it back (or dead-letters it, as configured). A receiver that
-   * throws an {@link Error} ends serving: the message is put back, messages in flight are given the
+   * <p>Each message goes to {@code receiver} on one of the server's threads (with a concurrency of
+   * 1, backends may call it on the thread that took the message), never more at once than the
+   * server's concurrency. A receive that returns settles its message for good; one that throws an
+   * exception puts it back (or dead-letters it, as configured). A receiver that throws an {@link
+   * Error} fails that receive the same way and then ends serving: messages in flight are given the
    * time of a shutdown to finish, and the error is thrown from here (a {@link SafeReceiver} avoids
    * that).
    *
@@ -38,8 +39,12 @@ public interface Server {
    * releases what the server holds (its channel or link; messages it took but did not process go
    * back to be delivered again). {@code serve} returns once this is done.
    *
-   * <p>Calling it again waits for the first call to finish (within {@code timeout}) and returns its
-   * answer. An interrupt ends the wait, with the interrupt flag set again.
+   * <p>Receives still running when the time is up are interrupted. The timeout bounds the wait for
+   * messages in flight; cancelling the consumer and closing the channel or link take what the
+   * protocol client allows them (its request and close timeouts). Calling it again waits for the
+   * first call to finish (within {@code timeout}) and returns its answer. An interrupt ends the
+   * wait, with the interrupt flag set again. Called from a receive, it waits for that receive too,
+   * so its whole timeout.
    *
    * @return whether every message in flight was processed within {@code timeout}
    */

@@ -4,9 +4,11 @@ import dev.amqpkit.amqp10.AmqpError;
 import dev.amqpkit.amqp10.Connection;
 import dev.amqpkit.amqp10.Delivery;
 import dev.amqpkit.amqp10.ErrorConditions;
+import dev.amqpkit.amqp10.MalformedMessageException;
 import dev.amqpkit.amqp10.Receiver;
 import dev.amqpkit.amqp10.ReceiverOptions;
 import dev.amqpkit.amqp10.Session;
+import dev.amqpkit.msg.Attributes;
 import dev.amqpkit.msg.FailurePolicy;
 import dev.amqpkit.msg.Message;
 import dev.amqpkit.msg.spi.AbstractServer;
@@ -17,18 +19,22 @@ import java.util.Objects;
 
 /**
  * A server that receives from an address on a receiver link of its own (in a session of its own),
- * granting as much credit as its concurrency unless told otherwise. With a concurrency of 1 the
- * receiver runs on the serving thread; with more, on the server's worker threads. A message is
- * accepted when its receive returns, and when it throws, released ({@link FailurePolicy#REDELIVER},
- * the default: the broker delivers it again) or rejected ({@link FailurePolicy#DEAD_LETTER}: the
- * broker dead-letters or drops it).
+ * whose credit window is its concurrency unless told otherwise ({@link Builder#prefetch}). With a
+ * concurrency of 1 the receiver runs on the serving thread; with more, on the server's worker
+ * threads. A message is accepted when its receive returns, and when it throws, released ({@link
+ * FailurePolicy#REDELIVER}, the default: the broker delivers it again; not modified as a failed
+ * delivery, which RabbitMQ 3.10 does not deliver again) or rejected ({@link
+ * FailurePolicy#DEAD_LETTER}: the broker dead-letters or drops it).
  *
- * <p>A message whose body msg cannot read (an {@code amqp-sequence}, or an {@code amqp-value} other
- * than binary or a string) is rejected with {@code amqp:decode-error} without reaching the
- * receiver. On a self-healing connection the link comes back after a failure and the broker
- * delivers again what was not settled; settling a message taken before the failure does nothing (it
- * comes again: at least once). Serving fails with {@link dev.amqpkit.msg.ServerFailedException}
- * when the link closes for good (its address deleted, the connection given up).
+ * <p>The link tops its credit up as messages are taken, so the server holds at most its window of
+ * messages waiting plus its concurrency of messages being processed (and what RabbitMQ 3.x overruns
+ * a window by). A payload that is not an AMQP message, or whose body msg does not read (an {@code
+ * amqp-sequence}, an {@code amqp-value} other than binary or a string), is rejected with {@code
+ * amqp:decode-error} without reaching the receiver. On a self-healing connection the link comes
+ * back after a failure and the broker delivers again what was not settled; settling a message taken
+ * before the failure does nothing (it comes again: at least once). Serving fails with {@link
+ * dev.amqpkit.msg.ServerFailedException} when the link closes for good (its address deleted, the
+ * connection given up).
  *
  * <p>Thread-safe, as every {@link dev.amqpkit.msg.Server}. Shutdown ends the server's session, not
  * the connection, which belongs to the caller.
@@ -84,6 +90,7 @@ public final class Amqp10Server extends AbstractServer {
         while (delivery == null && taking()) delivery = receiver.receive(POLL);
       } catch (RuntimeException e) {
         releaseSlot();
+        if (Thread.interrupted()) throw new InterruptedException("interrupted while receiving");
         if (taking()) throw e;
         return;
       }
@@ -91,17 +98,33 @@ public final class Amqp10Server extends AbstractServer {
         releaseSlot();
         continue;
       }
-      byte[] body = Properties.bodyBytes(delivery.message());
+      if (!taking()) {
+        // Shutdown began while it came: it goes back at once.
+        releaseSlot();
+        delivery.release();
+        return;
+      }
+      byte[] body;
+      Attributes attributes;
+      try {
+        body = Properties.bodyBytes(delivery.message());
+        attributes = body == null ? null : Properties.attributes(delivery.message());
+      } catch (MalformedMessageException e) {
+        body = null;
+        attributes = null;
+      }
       if (body == null) {
+        // Not a message, or a body msg does not read: it would fail again. Rejected, for the
+        // broker to dead-letter or drop.
         releaseSlot();
         delivery.reject(
             AmqpError.of(
                 ErrorConditions.DECODE_ERROR,
-                "msg reads data bodies, and amqp-value bodies of binary or a string"));
+                "msg reads AMQP messages whose body is data, or an amqp-value of binary or a"
+                    + " string"));
         continue;
       }
-      Message message =
-          new Message(Properties.attributes(delivery.message()), Bodies.handedOver(body));
+      Message message = new Message(attributes, Bodies.handedOver(body));
       if (concurrency() == 1) {
         process(message, settlement(delivery));
       } else {
@@ -120,9 +143,14 @@ public final class Amqp10Server extends AbstractServer {
       @Override
       public void failed(Throwable cause) {
         if (onFailure == FailurePolicy.REDELIVER) {
+          // Released rather than modified as failed: RabbitMQ 3.10 does not deliver a message
+          // modified so again (the conformance suite shows it).
           delivery.release();
         } else {
-          delivery.reject(AmqpError.of(ErrorConditions.INTERNAL_ERROR, "receive failed: " + cause));
+          delivery.reject(
+              AmqpError.of(
+                  ErrorConditions.INTERNAL_ERROR,
+                  "the receiver failed with " + cause.getClass().getName()));
         }
       }
     };
@@ -164,9 +192,9 @@ public final class Amqp10Server extends AbstractServer {
     }
 
     /**
-     * How much credit the link keeps granted, so how many messages may wait here; default: the
-     * concurrency. More than the concurrency lets messages wait, ready, while a receive runs:
-     * faster for quick receivers, at the cost of holding messages other receivers could take.
+     * The link's credit window: how many messages may wait here, ready, besides those being
+     * processed; default: the concurrency. A larger window is faster for quick receivers, at the
+     * cost of holding messages other receivers could take.
      *
      * @throws IllegalArgumentException if less than 1
      */

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -233,5 +234,46 @@ class Amqp10BackendIT {
     ExecutionException e =
         catchThrowableOfType(ExecutionException.class, () -> serving.get(60, TimeUnit.SECONDS));
     assertThat(e.getCause().getCause()).isInstanceOf(ServerFailedException.class);
+  }
+
+  @Test
+  void anInterruptedServeThrowsInterruptedExceptionAndTheMessageComesBack(RabbitMq broker)
+      throws Exception {
+    String queue = queue(broker, "interrupted");
+    String address = "/amq/queue/" + queue;
+    try (Amqp10Topic topic = Amqp10Topic.create(connection, address)) {
+      topic.send(dev.amqpkit.msg.Message.of(Attributes.of("X-Id", "slow"), new byte[] {1}));
+    }
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    Amqp10Server server = Amqp10Server.builder(connection, address).build();
+    Thread serving =
+        new Thread(
+            () -> {
+              try {
+                server.serve(
+                    m -> {
+                      started.countDown();
+                      Thread.sleep(60_000);
+                    });
+                ended.set(new AssertionError("serve returned normally"));
+              } catch (Throwable t) {
+                ended.set(t);
+              }
+            });
+    serving.start();
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    serving.interrupt();
+    serving.join(10_000);
+    assertThat(serving.isAlive()).as("serve returned").isFalse();
+    assertThat(ended.get()).isInstanceOf(InterruptedException.class);
+
+    AtomicReference<String> again = new AtomicReference<>();
+    Amqp10Server next = Amqp10Server.builder(connection, address).build();
+    CompletableFuture<Void> nextServing =
+        serveAsync(next, m -> again.set(m.attributes().get("X-Id").orElse("?")));
+    await().atMost(Duration.ofSeconds(20)).until(() -> "slow".equals(again.get()));
+    assertThat(next.shutdown(Duration.ofSeconds(5))).isTrue();
+    nextServing.get(10, TimeUnit.SECONDS);
   }
 }

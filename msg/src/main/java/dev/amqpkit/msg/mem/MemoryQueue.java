@@ -123,7 +123,15 @@ public final class MemoryQueue {
       try {
         while (awaitSlot()) {
           Stored next = null;
-          while (next == null && taking()) next = messages.pollFirst(50, TimeUnit.MILLISECONDS);
+          try {
+            while (next == null && taking()) next = messages.pollFirst(50, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            // Shut down without waiting, or an interrupt a receiver left behind: go on taking
+            // unless stopping.
+            releaseSlot();
+            if (taking()) continue;
+            return;
+          }
           if (next == null) {
             releaseSlot();
             continue;
@@ -149,8 +157,16 @@ public final class MemoryQueue {
             messages.addFirst(taken);
             return;
           }
+          if (deadLetterQueue != null) {
+            try {
+              deadLetterQueue.put(taken);
+            } catch (IOException e) {
+              // The dead-letter queue is full: kept here rather than lost.
+              messages.addFirst(taken);
+              throw e;
+            }
+          }
           room.release();
-          if (deadLetterQueue != null) deadLetterQueue.put(taken);
         }
       };
     }

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -67,7 +66,9 @@ public abstract class AbstractServer implements Server {
   private boolean shutdownResult;
   private Receiver receiver;
   private ThreadPoolExecutor workers;
-  private final Set<Thread> receiving = ConcurrentHashMap.newKeySet();
+
+  /** Threads in a receive, each mapped to whether shutdown interrupted it. */
+  private final ConcurrentHashMap<Thread, Boolean> receiving = new ConcurrentHashMap<>();
 
   /**
    * @param name what the server serves (a queue, an address), in its threads' names and messages
@@ -181,7 +182,12 @@ public abstract class AbstractServer implements Server {
     Objects.requireNonNull(cause, "cause == null");
     lock.lock();
     try {
-      if (failure != null || state == State.STOPPING || state == State.CLOSED) return;
+      if (failure != null || state == State.STOPPING || state == State.CLOSED) {
+        if (cause instanceof Error) {
+          LOG.log(Level.WARNING, () -> name + ": a receiver threw " + cause, cause);
+        }
+        return;
+      }
       failure = cause;
       stateChanged.signalAll();
       slotFree.signalAll();
@@ -285,13 +291,21 @@ public abstract class AbstractServer implements Server {
     SealableBody body = new SealableBody(message.body());
     Throwable thrown = null;
     Thread self = Thread.currentThread();
-    receiving.add(self);
+    receiving.put(self, Boolean.FALSE);
     try {
       receiver.receive(new Message(message.attributes(), body));
     } catch (Throwable t) {
       thrown = t;
     } finally {
-      receiving.remove(self);
+      // An interrupt from shutdown was meant for this receive only: the thread may be the
+      // backend's (a callback thread) or the caller's (serve), and goes on. Any other interrupt
+      // the receiver took as an InterruptedException is set again for the thread's owner: on
+      // the serving thread, it ends serve.
+      if (Boolean.TRUE.equals(receiving.remove(self))) {
+        Thread.interrupted();
+      } else if (thrown instanceof InterruptedException) {
+        self.interrupt();
+      }
       body.seal();
     }
     try {
@@ -379,7 +393,14 @@ public abstract class AbstractServer implements Server {
       pool.shutdown();
     } else {
       pool.shutdownNow();
-      for (Thread t : receiving) t.interrupt();
+      for (Thread t : receiving.keySet()) {
+        receiving.computeIfPresent(
+            t,
+            (thread, interrupted) -> {
+              thread.interrupt();
+              return Boolean.TRUE;
+            });
+      }
     }
     lock.lock();
     try {

@@ -44,10 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * 1.10.
  *
  * <p>Usage: {@code MsgSideBySide [--uri amqp://guest:guest@127.0.0.1:5672/%2F] [--runs 3] [--scale
- * 1.0] [--cases send091,receive091,receive091s,send10,receive10,receive10s,mem] [--concurrency 8]}.
- * The AMQP 1.0 cases connect to the same host and port without the virtual host, and address a
- * queue as RabbitMQ 3.10 does ({@code /amq/queue/NAME}). Both sides use amqpkit's default,
- * self-healing connection.
+ * 1.0] [--cases send091,receive091,receive091s,send10,receive10,receive10s,mem] [--concurrency 8]
+ * [--only msg|bare]}. {@code --only} runs one side, for a profiler. The AMQP 1.0 cases connect to
+ * the same host and port without the virtual host, and address a queue as RabbitMQ 3.10 does
+ * ({@code /amq/queue/NAME}). Both sides use amqpkit's default, self-healing connection.
  */
 public final class MsgSideBySide {
   private static final int BODY_SIZE = 100;
@@ -65,7 +65,16 @@ public final class MsgSideBySide {
   record Side(String name, Run run) {}
 
   /** One measured case; a case without a bare side prints absolute figures only. */
-  record Case(String id, String title, int count, Side msg, Side bare) {}
+  record Case(String id, String title, int count, Side msg, Side bare) {
+    /** The case with one side only, "msg" or "bare": for a profiler's eyes. */
+    Case only(String side) {
+      return switch (side) {
+        case "msg" -> new Case(id, title, count, msg, null);
+        case "bare" -> new Case(id, title, count, bare, null);
+        default -> throw new IllegalArgumentException("--only takes msg or bare, not " + side);
+      };
+    }
+  }
 
   /** The work for message {@code i}, run on one of the sending threads. */
   interface Work {
@@ -87,6 +96,7 @@ public final class MsgSideBySide {
     int runs = 3;
     double scale = 1.0;
     int concurrency = 8;
+    String only = null;
     List<String> wanted =
         List.of("send091", "receive091", "receive091s", "send10", "receive10", "receive10s", "mem");
     for (int i = 0; i < args.length; i++) {
@@ -96,6 +106,7 @@ public final class MsgSideBySide {
         case "--scale" -> scale = Double.parseDouble(args[++i]);
         case "--cases" -> wanted = Arrays.asList(args[++i].split(","));
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -127,7 +138,7 @@ public final class MsgSideBySide {
     boolean failed = false;
     for (Case c : cases) {
       try {
-        over.addAll(run(c, runs));
+        over.addAll(run(only == null ? c : c.only(only), runs));
       } catch (Exception | AssertionError e) {
         failed = true;
         System.out.printf(Locale.ROOT, "%-10s FAILED: %s%n%n", c.id, e);
@@ -147,8 +158,13 @@ public final class MsgSideBySide {
     for (Side side : sides) side.run.run(Math.max(1, c.count / 5)); // warm-up
     List<List<SideBySide.Figures>> results = new ArrayList<>();
     for (int i = 0; i < sides.size(); i++) results.add(new ArrayList<>());
+    // The sides take turns going first: whatever one run leaves behind (garbage, a broker still
+    // deleting the last queue) weighs on both alike.
     for (int r = 0; r < runs; r++) {
-      for (int i = 0; i < sides.size(); i++) results.get(i).add(sides.get(i).run.run(c.count));
+      for (int k = 0; k < sides.size(); k++) {
+        int i = r % 2 == 0 ? k : sides.size() - 1 - k;
+        results.get(i).add(sides.get(i).run.run(c.count));
+      }
     }
     SideBySide.Figures msg = SideBySide.Figures.median(results.get(0));
     print(c.id, c.count + " " + c.title, sides.get(0).name, msg);

@@ -44,7 +44,8 @@ public final class Amqp091Server extends AbstractServer {
   private boolean released;
 
   private Amqp091Server(Builder b) {
-    super(b.queue, b.concurrency);
+    // Beyond one at a time, messages are handed to workers: as many again may wait for one.
+    super(b.queue, b.concurrency, b.concurrency == 1 ? 0 : b.concurrency);
     this.connection = b.connection;
     this.queue = b.queue;
     this.onFailure = b.onFailure == FailurePolicy.REDELIVER ? Requeue.REQUEUE : Requeue.DISCARD;

@@ -27,8 +27,9 @@ import java.util.Objects;
  * FailurePolicy#DEAD_LETTER}: the broker dead-letters or drops it).
  *
  * <p>The link tops its credit up as messages are taken, so the server holds at most its window of
- * messages waiting plus its concurrency of messages being processed (and what RabbitMQ 3.x overruns
- * a window by). A payload that is not an AMQP message, or whose body msg does not read (an {@code
+ * messages waiting in the link, its concurrency of messages being processed and, above a
+ * concurrency of 1, as many again taken and waiting for a worker (and what RabbitMQ 3.x overruns a
+ * window by). A payload that is not an AMQP message, or whose body msg does not read (an {@code
  * amqp-sequence}, an {@code amqp-value} other than binary or a string), is rejected with {@code
  * amqp:decode-error} without reaching the receiver. On a self-healing connection the link comes
  * back after a failure and the broker delivers again what was not settled; settling a message taken
@@ -51,7 +52,8 @@ public final class Amqp10Server extends AbstractServer {
   private boolean released;
 
   private Amqp10Server(Builder b) {
-    super(b.address, b.concurrency);
+    // Beyond one at a time, messages are handed to workers: as many again may wait for one.
+    super(b.address, b.concurrency, b.concurrency == 1 ? 0 : b.concurrency);
     this.connection = b.connection;
     this.address = b.address;
     this.onFailure = b.onFailure;

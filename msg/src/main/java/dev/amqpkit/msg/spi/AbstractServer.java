@@ -49,6 +49,7 @@ public abstract class AbstractServer implements Server {
 
   private final String name;
   private final int concurrency;
+  private final int slots;
   private final ReentrantLock lock = new ReentrantLock();
 
   /** Signalled when a slot frees, and when taking stops (waiters then give up). */
@@ -60,9 +61,14 @@ public abstract class AbstractServer implements Server {
   /** Signalled when the last message in flight is done. */
   private final Condition drained = lock.newCondition();
 
-  private State state = State.NEW;
-  private int busy;
-  private Throwable failure;
+  // Written under the lock; read without it on the paths every message takes.
+  private volatile State state = State.NEW;
+  private volatile Throwable failure;
+  private final AtomicInteger busy = new AtomicInteger();
+
+  /** Threads waiting in {@link #awaitSlot()}; changed under the lock. */
+  private volatile int slotWaiters;
+
   private boolean shutdownResult;
   private Receiver receiver;
   private ThreadPoolExecutor workers;
@@ -71,13 +77,31 @@ public abstract class AbstractServer implements Server {
   private final ConcurrentHashMap<Thread, Boolean> receiving = new ConcurrentHashMap<>();
 
   /**
+   * A server whose slots are its concurrency: for a backend that processes where it takes.
+   *
    * @param name what the server serves (a queue, an address), in its threads' names and messages
    * @param concurrency how many messages may be in flight at once, at least 1
    */
   protected AbstractServer(String name, int concurrency) {
+    this(name, concurrency, 0);
+  }
+
+  /**
+   * A server with {@code queued} slots beyond its concurrency: for a backend that {@linkplain
+   * #dispatch dispatches}, so that the thread taking messages can take the next while every worker
+   * is busy, rather than wait for one (and be woken for each). The {@code concurrency} worker
+   * threads still bound how many receives run at once.
+   *
+   * @param name what the server serves (a queue, an address), in its threads' names and messages
+   * @param concurrency how many messages may be processed at once, at least 1
+   * @param queued how many more may be taken and wait for a worker, at least 0
+   */
+  protected AbstractServer(String name, int concurrency, int queued) {
     this.name = Objects.requireNonNull(name, "name == null");
     if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1: " + concurrency);
+    if (queued < 0) throw new IllegalArgumentException("queued < 0: " + queued);
     this.concurrency = concurrency;
+    this.slots = concurrency + queued;
   }
 
   /** How many messages may be in flight at once. */
@@ -197,44 +221,57 @@ public abstract class AbstractServer implements Server {
   }
 
   /**
-   * Waits until fewer than {@code concurrency} messages are in flight and takes the free slot; the
-   * caller must then {@link #dispatch} a message or {@link #releaseSlot()}.
+   * Waits until a slot is free (fewer than {@code concurrency} messages in flight, plus {@code
+   * queued} if given) and takes it; the caller must then {@link #process} or {@link #dispatch} a
+   * message, or {@link #releaseSlot()}.
    *
    * @return false, at once, when the server stops taking messages (shutdown or failure)
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   protected final boolean awaitSlot() throws InterruptedException {
-    lock.lock();
-    try {
-      while (state == State.SERVING && failure == null && busy >= concurrency) slotFree.await();
+    while (true) {
       if (state != State.SERVING || failure != null) return false;
-      busy++;
-      return true;
-    } finally {
-      lock.unlock();
+      int taken = busy.get();
+      if (taken < slots) {
+        if (busy.compareAndSet(taken, taken + 1)) return true;
+        continue;
+      }
+      lock.lock();
+      try {
+        // Counted before busy is read again: a slot freed meanwhile either shows here or sees
+        // this waiter and signals.
+        slotWaiters++;
+        try {
+          while (state == State.SERVING && failure == null && busy.get() >= slots) {
+            slotFree.await();
+          }
+        } finally {
+          slotWaiters--;
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
   /** Gives back a slot taken with {@link #awaitSlot()} that will not be used. */
   protected final void releaseSlot() {
-    lock.lock();
-    try {
-      busy--;
-      slotFree.signal();
-      if (busy == 0) drained.signalAll();
-    } finally {
-      lock.unlock();
+    int taken = busy.decrementAndGet();
+    // Only a waiter for a slot, or a shutdown waiting for the last one, needs to hear of it.
+    if (slotWaiters > 0 || (taken == 0 && state != State.SERVING)) {
+      lock.lock();
+      try {
+        slotFree.signal();
+        if (busy.get() == 0) drained.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
   /** Whether the server is taking messages: serving, and neither shut down nor failed. */
   protected final boolean taking() {
-    lock.lock();
-    try {
-      return state == State.SERVING && failure == null;
-    } finally {
-      lock.unlock();
-    }
+    return state == State.SERVING && failure == null;
   }
 
   /**
@@ -366,7 +403,7 @@ public abstract class AbstractServer implements Server {
     lock.lock();
     try {
       try {
-        while (busy > 0) {
+        while (busy.get() > 0) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             idle = false;

@@ -394,13 +394,13 @@ final class AmqpChannel implements Channel {
   @Override
   public void basicPublish(
       String exchange, String routingKey, BasicProperties properties, byte[] body) {
-    publish(exchange, routingKey, false, properties, body, PublishWindow.NO_FUTURE);
+    publish(exchange, routingKey, false, properties, body, lengthOf(body), PublishWindow.NO_FUTURE);
   }
 
   @Override
   public void basicPublishMandatory(
       String exchange, String routingKey, BasicProperties properties, byte[] body) {
-    publish(exchange, routingKey, true, properties, body, PublishWindow.NO_FUTURE);
+    publish(exchange, routingKey, true, properties, body, lengthOf(body), PublishWindow.NO_FUTURE);
   }
 
   @Override
@@ -430,13 +430,14 @@ final class AmqpChannel implements Channel {
       confirm.mandatoryExchange = exchange;
       confirm.mandatoryRoutingKey = routingKey;
     }
-    publish(exchange, routingKey, mandatory, properties, body, confirm);
+    publish(exchange, routingKey, mandatory, properties, body, lengthOf(body), confirm);
     return confirm;
   }
 
   /**
-   * Publishes; in confirm mode the publish takes a place in the window, with {@code confirm} as its
-   * future or {@link PublishWindow#NO_FUTURE} for none.
+   * Publishes the first {@code bodyLength} bytes of {@code body}; in confirm mode the publish takes
+   * a place in the window, with {@code confirm} as its future or {@link PublishWindow#NO_FUTURE}
+   * for none.
    */
   private void publish(
       String exchange,
@@ -444,11 +445,13 @@ final class AmqpChannel implements Channel {
       boolean mandatory,
       BasicProperties properties,
       byte[] body,
+      int bodyLength,
       PublishWindow.PendingConfirm confirm) {
     checkPublish(exchange, routingKey, body);
     BasicProperties props = properties == null ? BasicProperties.EMPTY : properties;
     if (!confirmMode) {
-      connection.sendPublish(number, exchange, routingKey, mandatory, props, body, null, null);
+      connection.sendPublish(
+          number, exchange, routingKey, mandatory, props, body, bodyLength, null, null);
       return;
     }
     window.reserve(connection.options.rpcTimeout(), number);
@@ -456,7 +459,7 @@ final class AmqpChannel implements Channel {
     try {
       sequence =
           connection.sendPublish(
-              number, exchange, routingKey, mandatory, props, body, window, confirm);
+              number, exchange, routingKey, mandatory, props, body, bodyLength, window, confirm);
     } catch (RuntimeException e) {
       // Not queued: nothing was sent, and the place is free again. Queued: the connection failed
       // while writing it and has closed the channel, failing its future; the closed window no
@@ -465,6 +468,10 @@ final class AmqpChannel implements Channel {
       throw e;
     }
     if (sequence < 0) throw closeCause; // queued as the channel closed: nothing will confirm it
+  }
+
+  private static int lengthOf(byte[] body) {
+    return Objects.requireNonNull(body, "body == null").length;
   }
 
   private void checkPublish(String exchange, String routingKey, byte[] body) {
@@ -1031,6 +1038,7 @@ final class AmqpChannel implements Channel {
         publish.mandatory,
         publish.properties,
         publish.body,
+        publish.bodyLength,
         publish);
   }
 

@@ -616,12 +616,22 @@ public final class AmqpConnection implements Connection {
       boolean mandatory,
       dev.amqpkit.amqp091.BasicProperties props,
       byte[] body,
+      int bodyLength,
       FrameWriter.PublishSequencer sequencer,
       PublishWindow.PendingConfirm confirm) {
     ensureOpen();
     try {
       return writer.writePublish(
-          channel, exchange, routingKey, mandatory, props, body, frameMax, sequencer, confirm);
+          channel,
+          exchange,
+          routingKey,
+          mandatory,
+          props,
+          body,
+          bodyLength,
+          frameMax,
+          sequencer,
+          confirm);
     } catch (FrameWriter.NoRoomException e) {
       throw new AmqpTimeoutException(e.getMessage());
     } catch (IOException e) {

@@ -159,6 +159,7 @@ final class FrameWriter {
       boolean mandatory,
       BasicProperties properties,
       byte[] body,
+      int bodyLength,
       int frameMax,
       PublishSequencer sequencer,
       PublishWindow.PendingConfirm confirm)
@@ -170,9 +171,9 @@ final class FrameWriter {
       scratch.reset();
       encodePublishMethod(scratch, channel, exchange, routingKey, mandatory);
       int sizeAt = beginFrame(scratch, HEADER, channel);
-      ContentHeader.encode(scratch, body.length, properties);
+      ContentHeader.encode(scratch, bodyLength, properties);
       endFrame(scratch, sizeAt);
-      return appendContent(channel, body, frameMax, sequencer, confirm);
+      return appendContent(channel, body, bodyLength, frameMax, sequencer, confirm);
     } finally {
       lock.unlock();
     }
@@ -217,19 +218,20 @@ final class FrameWriter {
   private long appendContent(
       int channel,
       byte[] body,
+      int bodyLength,
       int frameMax,
       PublishSequencer sequencer,
       PublishWindow.PendingConfirm confirm)
       throws IOException {
-    boolean byReference = body.length > REFERENCE_THRESHOLD;
+    boolean byReference = bodyLength > REFERENCE_THRESHOLD;
     int start = pending.position();
     int slicesBefore = pendingSlices.count;
     int maxChunk = frameMax - 8;
-    int frames = (int) (((long) body.length + maxChunk - 1) / maxChunk);
-    ensure(scratch.position() + 8 * frames + (byReference ? 0 : body.length));
+    int frames = (int) (((long) bodyLength + maxChunk - 1) / maxChunk);
+    ensure(scratch.position() + 8 * frames + (byReference ? 0 : bodyLength));
     pending.put(scratch.array(), 0, scratch.position());
-    for (int offset = 0; offset < body.length; offset += maxChunk) {
-      int length = Math.min(maxChunk, body.length - offset);
+    for (int offset = 0; offset < bodyLength; offset += maxChunk) {
+      int length = Math.min(maxChunk, bodyLength - offset);
       pending.put((byte) BODY).putShort((short) channel).putInt(length);
       if (byReference) {
         pendingSlices.add(pending.position(), body, offset, length);
@@ -242,7 +244,7 @@ final class FrameWriter {
     wakeFlusher();
     if (byReference) {
       slicesQueued += pendingSlices.count - slicesBefore;
-      awaitWritten(channel, body.length, start, slicesBefore, sequencer, sequence);
+      awaitWritten(channel, bodyLength, start, slicesBefore, sequencer, sequence);
     }
     return sequence;
   }

@@ -74,7 +74,10 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
 
     @Override
     public void accept(PendingConfirm confirm) {
-      if (!confirm.completes()) return;
+      if (!confirm.completes()) {
+        if (confirm instanceof RetainedPublish r) r.release(); // no future to release it later
+        return;
+      }
       if (head == null) head = confirm;
       else tail.next = confirm;
       tail = confirm;
@@ -193,7 +196,10 @@ final class PublishWindow implements FrameWriter.PublishSequencer {
         chain.tail = null;
       } else {
         settled = unconfirmed.take(sequence);
-        if (settled != null && !settled.completes()) settled = null;
+        if (settled != null && !settled.completes()) {
+          if (settled instanceof RetainedPublish r) r.release(); // no future to release it later
+          settled = null;
+        }
         firstSettled = sequence;
       }
       if (unconfirmed.outstanding() == before) return settled; // nothing of ours: a late confirm

@@ -832,8 +832,7 @@ final class RecoveringChannel implements Channel {
         }
         // A retained publish survives a failure; outside confirm mode only a kept one needs to.
         if (retained == null && (confirmLimit > 0 || keep)) {
-          retained =
-              new RetainedPublish(exchange, routingKey, mandatory, props, body.clone(), withFuture);
+          retained = new RetainedPublish(exchange, routingKey, mandatory, props, body, withFuture);
           retained.order = nextOrder++;
         }
         if (keep && buffer(retained, deadline)) return retained;

@@ -148,7 +148,7 @@ class FrameWriterTest {
 
   private void publish(int channel, byte[] body) throws IOException {
     writer.writePublish(
-        channel, "", "q", false, BasicProperties.EMPTY, body, FRAME_MAX, null, null);
+        channel, "", "q", false, BasicProperties.EMPTY, body, body.length, FRAME_MAX, null, null);
   }
 
   @Test

@@ -8,24 +8,27 @@ package dev.amqpkit.amqp091.internal;
  * grow old once and stay put.
  *
  * <p>Bodies of at most {@link #MIN_POOLED} bytes are copied into fresh arrays (cheaper than any
- * pool), and so are bodies over {@link #MAX_POOLED}. In between, an array's capacity is the body's
- * length rounded up to a quarter of its power of two (at most a quarter wasted), so bodies of
- * nearby sizes share arrays; a copy's length is kept apart from its array.
+ * pool), and so are bodies over {@link #MAX_POOLED}, the size above which the {@link FrameWriter}
+ * writes a body from its array rather than copying it into its buffer: a connection that fails
+ * while its flusher still writes such an array could otherwise send bytes of another message put in
+ * the array meanwhile. In between, an array's capacity is the body's length rounded up to a quarter
+ * of its power of two (at most a quarter wasted), so bodies of nearby sizes share arrays; a copy's
+ * length is kept apart from its array.
  *
  * <p>Bounded: the spare arrays held, in every class together, stay within {@link #budget()} bytes
  * (64 MiB or a 32nd of the maximum heap, whichever is less; the system property {@value
  * #BUDGET_PROPERTY} sets another number of bytes, 0 for no pool, and a value that is not a number
- * is logged and ignored); an array given back beyond it is left to the collector. Only copies are
- * pooled, never an application's array.
+ * (negative included) is logged and ignored); an array given back beyond it is left to the
+ * collector. Only copies are pooled, never an application's array.
  *
  * <p>Thread-safe: publishers take, the threads that settle confirms give back.
  */
 final class CopyPool {
   static final String BUDGET_PROPERTY = "dev.amqpkit.amqp091.copyPoolBytes";
   static final int MIN_POOLED = 1024;
-  static final int MAX_POOLED = 8 * 1024 * 1024;
+  static final int MAX_POOLED = FrameWriter.REFERENCE_THRESHOLD;
   private static final int FIRST_GROUP = 10; // log2 of MIN_POOLED
-  private static final int LAST_GROUP = 22; // log2 of MAX_POOLED - 1
+  private static final int LAST_GROUP = 17; // log2 of MAX_POOLED - 1
   private static final Stack[] STACKS = new Stack[(LAST_GROUP - FIRST_GROUP + 1) * 4];
   private static final long BUDGET = readBudget();
   private static final java.util.concurrent.atomic.AtomicLong spareBytes =
@@ -54,7 +57,8 @@ final class CopyPool {
 
   /**
    * Takes back a copy made by {@link #copyOf} that nothing will read again: its publish settled and
-   * was written. An array the pool did not make, or one over the budget, is left alone.
+   * was written. Only such copies may be given back (an array of a class's capacity from elsewhere
+   * would be taken); an array of any other length, or one over the budget, is left alone.
    */
   static void giveBack(byte[] copy) {
     int capacity = copy.length;
@@ -94,10 +98,17 @@ final class CopyPool {
 
   private static long readBudget() {
     long byDefault = Math.min(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 32);
-    String value = System.getProperty(BUDGET_PROPERTY);
+    String value;
+    try {
+      value = System.getProperty(BUDGET_PROPERTY);
+    } catch (SecurityException e) {
+      return byDefault;
+    }
     if (value == null) return byDefault;
     try {
-      return Math.max(0, Long.parseLong(value.trim()));
+      long budget = Long.parseLong(value.trim());
+      if (budget < 0) throw new NumberFormatException("negative");
+      return budget;
     } catch (NumberFormatException e) {
       org.slf4j.LoggerFactory.getLogger(CopyPool.class)
           .warn(

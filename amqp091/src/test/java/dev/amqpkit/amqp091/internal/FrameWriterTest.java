@@ -151,6 +151,14 @@ class FrameWriterTest {
         channel, "", "q", false, BasicProperties.EMPTY, body, body.length, FRAME_MAX, null, null);
   }
 
+  /** Publishes {@code body} from the start of a longer array, as a pooled copy is. */
+  private void publishFromALongerArray(int channel, byte[] body) throws IOException {
+    byte[] array = Arrays.copyOf(body, body.length + 1_000);
+    Arrays.fill(array, body.length, array.length, (byte) 0x55);
+    writer.writePublish(
+        channel, "", "q", false, BasicProperties.EMPTY, array, body.length, FRAME_MAX, null, null);
+  }
+
   @Test
   void copiedAndReferencedBodiesReachTheWireWholeAndInOrder() throws Exception {
     writer(new Gate(Long.MAX_VALUE));
@@ -178,7 +186,10 @@ class FrameWriterTest {
     assertThat(failure.get()).isNull();
   }
 
-  /** Sizes around the frame and reference limits, copied (growing the buffer) and referenced. */
+  /**
+   * Sizes around the frame and reference limits, copied (growing the buffer) and referenced; every
+   * other one from a longer array, of which only the body's length may reach the wire.
+   */
   private void sendsBodiesOfEverySizeWholeAndInOrder() throws Exception {
     List<byte[]> sent = new ArrayList<>();
     int[] sizes = {0, 10, 4088, 4089, FrameWriter.REFERENCE_THRESHOLD};
@@ -187,7 +198,10 @@ class FrameWriterTest {
     sent.add(body(FrameWriter.REFERENCE_THRESHOLD + 1, seed++));
     sent.add(body(3 * FrameWriter.REFERENCE_THRESHOLD + 17, seed++));
     sent.add(body(5, seed));
-    for (int i = 0; i < sent.size(); i++) publish(1 + i % 3, sent.get(i));
+    for (int i = 0; i < sent.size(); i++) {
+      if (i % 2 == 0) publish(1 + i % 3, sent.get(i));
+      else publishFromALongerArray(1 + i % 3, sent.get(i));
+    }
     writer.drainAndClose(5000);
 
     List<Message> received = parse(gate.bytes());

@@ -88,12 +88,14 @@ public final class SideBySide {
     int runs = 3;
     double scale = 1.0;
     List<String> wanted = List.of("a", "b", "c", "d4k", "d256k", "r", "fa", "fb");
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--uri" -> uri = args[++i];
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--scale" -> scale = Double.parseDouble(args[++i]);
         case "--cases" -> wanted = Arrays.asList(args[++i].split(","));
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -207,13 +209,27 @@ public final class SideBySide {
     try {
       for (Case c : cases) {
         List<BenchClient> clients = c.clients;
-        // Warm both clients up on a fifth of the work, then alternate measured runs.
+        if (only != null) {
+          String name = only;
+          clients = clients.stream().filter(k -> k.name().equals(name)).toList();
+          if (clients.isEmpty()) continue; // a case without that client
+        }
+        // Warm the clients up on a fifth of the work, then alternate measured runs, each client
+        // going first in turn: what one run leaves behind weighs on both alike.
         for (BenchClient client : clients) measure(c, client, true);
         List<List<Figures>> results = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) results.add(new ArrayList<>());
         for (int r = 0; r < runs; r++) {
-          for (int i = 0; i < clients.size(); i++)
+          for (int k = 0; k < clients.size(); k++) {
+            int i = r % 2 == 0 ? k : clients.size() - 1 - k;
             results.get(i).add(measure(c, clients.get(i), false));
+          }
+        }
+        if (clients.size() == 1) {
+          print(
+              c.id, c.count + " " + c.title, clients.get(0).name(), Figures.median(results.get(0)));
+          System.out.println();
+          continue;
         }
         Figures amqpkit = Figures.median(results.get(0));
         Figures reference = Figures.median(results.get(1));

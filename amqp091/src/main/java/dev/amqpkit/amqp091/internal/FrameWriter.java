@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * swaps the pending buffer for an empty one and writes it whole, so a stream of small messages
  * costs few system calls. A message's frames are appended under one lock hold, so they are never
  * interleaved with another's. A body over {@link #REFERENCE_THRESHOLD} bytes is not copied: its
- * frames refer to the caller's array, and the caller waits until the flusher has written them.
+ * frames refer to the caller's array, and the caller waits until the flusher has written them, or,
+ * if the connection closes or fails meanwhile, until nothing will read them again.
  *
  * <p>Given a socket channel (plain TCP), the pending buffers are direct: a body is copied once, by
  * the caller, and the flusher hands the buffer to the kernel as it is. An output stream (TLS) takes
@@ -41,6 +42,7 @@ final class FrameWriter {
   // Pending buffers start small (a direct one is freed only when collected) and grow as needed:
   // to at most MAX_PENDING plus one message, but for replies, which may go to 2 * MAX_PENDING.
   private static final int BUFFER_SIZE = 64 * 1024;
+  private static final long LET_GO_POLL_NANOS = 10_000_000;
 
   private final WritableByteChannel channel; // null when writing to a stream
   private final OutputStream out; // null when writing to a channel
@@ -276,6 +278,11 @@ final class FrameWriter {
     long seen = slicesWritten;
     long left = maxWaitForRoomNanos;
     while (slicesWritten < target) {
+      if (failure != null || closed) {
+        boolean takenBack = letGo(start, end, slicesBefore, endSlices, swapsAtAppend, target);
+        if (takenBack && sequencer != null) sequencer.unqueued(sequence);
+        checkFailure();
+      }
       boolean interrupted = false;
       if (left > 0) {
         if (target < wakeAtSlices) wakeAtSlices = target;
@@ -285,7 +292,7 @@ final class FrameWriter {
           Thread.currentThread().interrupt();
           interrupted = true;
         }
-        checkFailure();
+        if (failure != null || closed) continue;
         if (slicesWritten != seen) {
           seen = slicesWritten;
           left = maxWaitForRoomNanos;
@@ -319,6 +326,39 @@ final class FrameWriter {
                   + " was being sent; a message cannot be taken back once partly sent, so the"
                   + " connection is closed"));
     }
+  }
+
+  /**
+   * The connection closed or failed while a caller waited for its body, queued by reference, to be
+   * written: returns only once nothing will read the caller's array again, so that the caller may
+   * change it as soon as it hears of the failure (a closing connection's flusher drains what is
+   * pending, and bytes it hands the kernel may still reach the broker). Takes the message back
+   * whole if the flusher never reached it and it is last in line (returns true: nothing of it was
+   * sent); otherwise waits until the flusher wrote it, or stopped for good (failed, and out of the
+   * socket), within the writer's wait. Holds the lock but while waiting.
+   */
+  private boolean letGo(
+      int start, int end, int slicesBefore, int endSlices, long swapsAtAppend, long target) {
+    if (swaps == swapsAtAppend && pending.position() == end && pendingSlices.count == endSlices) {
+      pending.position(start);
+      pendingSlices.truncate(slicesBefore);
+      slicesQueued -= endSlices - slicesBefore;
+      return true;
+    }
+    long deadline = System.nanoTime() + maxWaitForRoomNanos;
+    boolean interrupted = false;
+    // The flusher lets go of the socket lock after it signals its failure: look again now and then.
+    while (slicesWritten < target && (failure == null || socketLock.isLocked())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) break;
+      try {
+        written.awaitNanos(Math.min(left, LET_GO_POLL_NANOS));
+      } catch (InterruptedException e) {
+        interrupted = true; // the array must be let go of all the same; the interrupt is kept
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+    return false;
   }
 
   private long waitedMillis() {

@@ -37,6 +37,7 @@ class FrameWriterTest {
   private static final class Gate extends OutputStream {
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
     final CountDownLatch release = new CountDownLatch(1);
+    private volatile boolean broken;
     private long budget;
     private final long pauseMillis;
 
@@ -75,6 +76,7 @@ class FrameWriterTest {
         } catch (InterruptedException e) {
           throw new java.io.InterruptedIOException();
         }
+        if (broken) throw new IOException("the socket was closed");
         synchronized (this) {
           received.write(b, off + now, len - now);
         }
@@ -83,6 +85,12 @@ class FrameWriterTest {
 
     synchronized byte[] bytes() {
       return received.toByteArray();
+    }
+
+    /** Fails the blocked write and every later one, as a socket closed under the writer does. */
+    void breakOff() {
+      broken = true;
+      release.countDown();
     }
   }
 
@@ -157,6 +165,43 @@ class FrameWriterTest {
     Arrays.fill(array, body.length, array.length, (byte) 0x55);
     writer.writePublish(
         channel, "", "q", false, BasicProperties.EMPTY, array, body.length, FRAME_MAX, null, null);
+  }
+
+  /**
+   * A closing connection's flusher drains what is pending, and what it hands the kernel may still
+   * reach the broker: a caller whose body it is still writing from the caller's array must not be
+   * told the connection closed (and go on to change its array) before the flusher let go of it.
+   */
+  @Test
+  void aReferencedBodyIsLetGoOfOnlyOnceTheClosingWriterNoLongerReadsIt() throws Exception {
+    gate = new Gate(10); // the flusher gets stuck in the batch that holds the body
+    writer =
+        new FrameWriter(
+            Channels.newChannel(gate), "test-writer", Duration.ofSeconds(10), failure::set);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    CountDownLatch returned = new CountDownLatch(1);
+    Thread publisher =
+        new Thread(
+            () -> {
+              try {
+                publish(1, body(FrameWriter.REFERENCE_THRESHOLD + 1, 9));
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              returned.countDown();
+            });
+    publisher.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> gate.bytes().length == 10);
+
+    writer.drainAndClose(200); // closed; the flusher, blocked mid-body, outlasts the drain
+    assertThat(returned.await(500, TimeUnit.MILLISECONDS))
+        .as("the publisher returned while the flusher could still read its array")
+        .isFalse();
+
+    gate.breakOff(); // the socket closes under the flusher: its write fails, and it stops
+    assertThat(returned.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(thrown.get()).isInstanceOf(IOException.class);
+    assertThat(failure.get()).hasMessageContaining("the socket was closed");
   }
 
   @Test
